@@ -1,0 +1,113 @@
+package dev.solvent.backend;
+
+import dev.solvent.matrix.LinearOperator;
+
+/**
+ * The kernels a solver needs, supplied once per execution target (Ginkgo's Executor, PETSc's
+ * Vec/Mat types). Each algorithm is written once against this interface; the reference backend,
+ * the parallel CPU backend and the CUDA backend supply the kernels.
+ *
+ * <p>Kernels are fused steps rather than chains of BLAS-1 calls: each returns the one reduction
+ * the solver needs next, so an iteration makes as few passes over memory (and, on a GPU, as few
+ * host synchronisations) as the algorithm allows.
+ *
+ * <p>A backend instance runs one kernel at a time; calls from several threads are serialised.
+ * Vectors and bound operators must be used with the backend that made them.
+ */
+public interface Backend extends AutoCloseable {
+
+    /** Short name: {@code reference}, {@code cpu}, {@code cuda}. */
+    String name();
+
+    /** Worker threads the kernels use (1 for the reference backend). */
+    int threads();
+
+    /** Whether vectors live in Java heap memory, so that {@link #wrap} can alias a caller's array. */
+    boolean isHost();
+
+    /** A new zero vector of length {@code n}. */
+    Vector allocate(int n);
+
+    /**
+     * A vector over the caller's array without copying (host backends only); writes through the
+     * vector change the array.
+     *
+     * @throws UnsupportedOperationException on a device backend
+     */
+    Vector wrap(double[] values);
+
+    /** A new vector holding a copy of {@code values}. */
+    Vector upload(double[] values);
+
+    /** Copies {@code v} into {@code dst} (same length). */
+    void download(Vector v, double[] dst);
+
+    /** Prepares an operator for this backend's kernels. */
+    BoundOperator bind(LinearOperator op);
+
+    // ---- BLAS-1 ------------------------------------------------------------------------------
+
+    /** {@code x[i] = value}. */
+    void fill(Vector x, double value);
+
+    /** {@code dst = src}. */
+    void copy(Vector src, Vector dst);
+
+    /** Returns {@code x . y}. */
+    double dot(Vector x, Vector y);
+
+    /** {@code y = y + alpha x}. */
+    void axpy(double alpha, Vector x, Vector y);
+
+    /** {@code x = alpha x}. */
+    void scale(double alpha, Vector x);
+
+    // ---- operator kernels --------------------------------------------------------------------
+
+    /** {@code y = A x}. */
+    void apply(BoundOperator a, Vector x, Vector y);
+
+    /** {@code q = A p}; returns {@code p . q} (the CG curvature, fused into the SpMV pass). */
+    double applyDot(BoundOperator a, Vector p, Vector q);
+
+    /** {@code r = b - A x}; returns {@code r . r}. */
+    double residual(BoundOperator a, Vector b, Vector x, Vector r);
+
+    // ---- fused CG steps ----------------------------------------------------------------------
+
+    /** cg.step1: {@code p = z + beta p}. */
+    void cgDirection(Vector z, double beta, Vector p);
+
+    /** cg.step2: {@code x = x + alpha p; r = r - alpha q}; returns {@code r . r}. */
+    double cgUpdate(double alpha, Vector p, Vector q, Vector x, Vector r);
+
+    /** Jacobi: {@code z = d .* r} with {@code d} the inverse diagonal; returns {@code r . z}. */
+    double diagonalScaleDot(Vector d, Vector r, Vector z);
+
+    // ---- relaxation and triangular kernels (need an assembled matrix) ------------------------
+
+    /**
+     * One SOR sweep in place: for each row i in the given order,
+     * {@code x_i = (1 - omega) x_i + omega (b_i - sum_{j != i} a_ij x_j) / a_ii}.
+     * With omega = 1 this is Gauss-Seidel; {@link SweepDirection#SYMMETRIC} is one SSOR step.
+     *
+     * @throws UnsupportedOperationException if the operator is not an assembled matrix
+     */
+    void sorSweep(BoundOperator a, Vector b, Vector x, double omega, SweepDirection direction);
+
+    /**
+     * The SSOR preconditioner: {@code z = omega (2 - omega) (D + omega U)^-1 D (D + omega L)^-1 r},
+     * one pass over each triangle; returns {@code r . z}.
+     */
+    double ssorApplyDot(BoundOperator a, Vector r, Vector z, double omega);
+
+    /**
+     * Solves {@code L L^T z = r} with {@code L} lower triangular, its diagonal the last entry of
+     * each row (the IC(0) factor); returns {@code r . z}.
+     */
+    double choleskySolveDot(BoundOperator lower, Vector r, Vector z);
+
+    /** Releases pools, handles and device memory owned by the backend. */
+    @Override
+    void close();
+}

@@ -1,0 +1,26 @@
+package dev.solvent.backend;
+
+import dev.solvent.matrix.LinearOperator;
+
+/**
+ * A {@link LinearOperator} prepared for one backend: uploaded to the device, partitioned over
+ * threads, or otherwise made ready for that backend's kernels. Made by {@link Backend#bind}.
+ */
+public interface BoundOperator extends AutoCloseable {
+
+    /** The operator this was bound from. */
+    LinearOperator source();
+
+    default int rows() {
+        return source().rows();
+    }
+
+    default int cols() {
+        return source().cols();
+    }
+
+    /** Releases backend resources (device memory); a no-op on host backends. */
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,207 @@
+package dev.solvent.backend;
+
+import dev.solvent.matrix.CsrMatrix;
+import dev.solvent.matrix.LinearOperator;
+
+/**
+ * The oracle: plain single-threaded loops, written to be obviously right rather than fast. The
+ * parallel CPU backend and the CUDA backend are tested against it on the same inputs.
+ */
+public final class ReferenceBackend implements Backend {
+
+    @Override
+    public String name() {
+        return "reference";
+    }
+
+    @Override
+    public int threads() {
+        return 1;
+    }
+
+    @Override
+    public boolean isHost() {
+        return true;
+    }
+
+    @Override
+    public Vector allocate(int n) {
+        return new HostVector(new double[n]);
+    }
+
+    @Override
+    public Vector wrap(double[] values) {
+        return new HostVector(values);
+    }
+
+    @Override
+    public Vector upload(double[] values) {
+        return new HostVector(values.clone());
+    }
+
+    @Override
+    public void download(Vector v, double[] dst) {
+        double[] src = HostVector.of(v);
+        checkLength(src, dst);
+        System.arraycopy(src, 0, dst, 0, src.length);
+    }
+
+    @Override
+    public BoundOperator bind(LinearOperator op) {
+        if (op instanceof CsrMatrix) {
+            return new HostCsr((CsrMatrix) op);
+        }
+        return () -> op;
+    }
+
+    @Override
+    public void fill(Vector x, double value) {
+        java.util.Arrays.fill(HostVector.of(x), value);
+    }
+
+    @Override
+    public void copy(Vector src, Vector dst) {
+        double[] s = HostVector.of(src);
+        double[] d = HostVector.of(dst);
+        checkLength(s, d);
+        System.arraycopy(s, 0, d, 0, s.length);
+    }
+
+    @Override
+    public double dot(Vector x, Vector y) {
+        double[] a = HostVector.of(x);
+        double[] b = HostVector.of(y);
+        checkLength(a, b);
+        double s = 0.0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
+    @Override
+    public void axpy(double alpha, Vector x, Vector y) {
+        double[] a = HostVector.of(x);
+        double[] b = HostVector.of(y);
+        checkLength(a, b);
+        for (int i = 0; i < a.length; i++) {
+            b[i] += alpha * a[i];
+        }
+    }
+
+    @Override
+    public void scale(double alpha, Vector x) {
+        double[] a = HostVector.of(x);
+        for (int i = 0; i < a.length; i++) {
+            a[i] *= alpha;
+        }
+    }
+
+    @Override
+    public void apply(BoundOperator a, Vector x, Vector y) {
+        a.source().apply(HostVector.of(x), HostVector.of(y));
+    }
+
+    @Override
+    public double applyDot(BoundOperator a, Vector p, Vector q) {
+        apply(a, p, q);
+        return dot(p, q);
+    }
+
+    @Override
+    public double residual(BoundOperator a, Vector b, Vector x, Vector r) {
+        apply(a, x, r);
+        double[] bb = HostVector.of(b);
+        double[] rr = HostVector.of(r);
+        checkLength(bb, rr);
+        double s = 0.0;
+        for (int i = 0; i < rr.length; i++) {
+            rr[i] = bb[i] - rr[i];
+            s += rr[i] * rr[i];
+        }
+        return s;
+    }
+
+    @Override
+    public void cgDirection(Vector z, double beta, Vector p) {
+        double[] zz = HostVector.of(z);
+        double[] pp = HostVector.of(p);
+        checkLength(zz, pp);
+        for (int i = 0; i < pp.length; i++) {
+            pp[i] = zz[i] + beta * pp[i];
+        }
+    }
+
+    @Override
+    public double cgUpdate(double alpha, Vector p, Vector q, Vector x, Vector r) {
+        double[] pp = HostVector.of(p);
+        double[] qq = HostVector.of(q);
+        double[] xx = HostVector.of(x);
+        double[] rr = HostVector.of(r);
+        checkLength(pp, qq);
+        checkLength(pp, xx);
+        checkLength(pp, rr);
+        double s = 0.0;
+        for (int i = 0; i < pp.length; i++) {
+            xx[i] += alpha * pp[i];
+            rr[i] -= alpha * qq[i];
+            s += rr[i] * rr[i];
+        }
+        return s;
+    }
+
+    @Override
+    public double diagonalScaleDot(Vector d, Vector r, Vector z) {
+        double[] dd = HostVector.of(d);
+        double[] rr = HostVector.of(r);
+        double[] zz = HostVector.of(z);
+        checkLength(dd, rr);
+        checkLength(dd, zz);
+        double s = 0.0;
+        for (int i = 0; i < rr.length; i++) {
+            zz[i] = dd[i] * rr[i];
+            s += rr[i] * zz[i];
+        }
+        return s;
+    }
+
+    @Override
+    public void sorSweep(BoundOperator a, Vector b, Vector x, double omega, SweepDirection direction) {
+        HostCsr m = HostCsr.of(a, "SOR");
+        int[] diag = m.diagonalPositions();
+        CsrMatrix A = m.matrix();
+        double[] bb = HostVector.of(b);
+        double[] xx = HostVector.of(x);
+        int n = A.rows();
+        if (direction != SweepDirection.BACKWARD) {
+            SequentialKernels.sorSweep(A.rowPtr(), A.colIdx(), A.values(), diag, bb, xx, omega, 0, n, 1);
+        }
+        if (direction != SweepDirection.FORWARD) {
+            SequentialKernels.sorSweep(A.rowPtr(), A.colIdx(), A.values(), diag, bb, xx, omega, n - 1, -1, -1);
+        }
+    }
+
+    @Override
+    public double ssorApplyDot(BoundOperator a, Vector r, Vector z, double omega) {
+        HostCsr m = HostCsr.of(a, "SSOR");
+        CsrMatrix A = m.matrix();
+        return SequentialKernels.ssorApplyDot(A.rowPtr(), A.colIdx(), A.values(), m.diagonalPositions(),
+                HostVector.of(r), HostVector.of(z), omega);
+    }
+
+    @Override
+    public double choleskySolveDot(BoundOperator lower, Vector r, Vector z) {
+        CsrMatrix L = HostCsr.of(lower, "triangular solve").matrix();
+        return SequentialKernels.choleskySolveDot(L.rowPtr(), L.colIdx(), L.values(), HostVector.of(r), HostVector.of(z));
+    }
+
+    @Override
+    public void close() {
+    }
+
+    static void checkLength(double[] a, double[] b) {
+        if (a.length != b.length) {
+            throw new IllegalArgumentException("vector lengths differ: " + a.length + " and " + b.length);
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package dev.solvent.solve;
+
+import dev.solvent.backend.Backend;
+import dev.solvent.backend.BoundOperator;
+import dev.solvent.backend.Vector;
+import dev.solvent.matrix.LinearOperator;
+
+/**
+ * What every bound solver shares: argument checks, host/device vector handling, the zero and
+ * non-finite right-hand side, timing, and the final TRUE residual. Subclasses supply
+ * {@link #iterate}, the algorithm itself.
+ */
+abstract class AbstractBoundSolver implements BoundSolver {
+
+    protected final String solverName;
+    protected final SolverOptions options;
+    protected final Backend backend;
+    protected final LinearOperator operator;
+    protected final BoundOperator a;
+    protected final int n;
+    /** Residual work vector, shared with subclasses: on return from iterate it may hold anything. */
+    protected final Vector r;
+
+    AbstractBoundSolver(String solverName, SolverOptions options, LinearOperator operator, Backend backend) {
+        if (operator.rows() != operator.cols()) {
+            throw new IllegalArgumentException(solverName + " needs a square operator, got "
+                    + operator.rows() + " x " + operator.cols());
+        }
+        this.solverName = solverName;
+        this.options = options;
+        this.backend = backend;
+        this.operator = operator;
+        this.n = operator.rows();
+        this.a = backend.bind(operator);
+        this.r = backend.allocate(n);
+    }
+
+    /** Outcome of the iteration proper, before the true residual is recomputed. */
+    protected record Outcome(ConvergedReason reason, int iterations, String message) {
+    }
+
+    /** Name of the preconditioner for the result. */
+    protected abstract String preconditionerName();
+
+    /**
+     * Runs the iteration. On entry {@code r = b - A x} and {@code rr = r . r}; {@code bNorm > 0}
+     * and finite. Appends residual norms to {@code history} (which already holds the initial one).
+     */
+    protected abstract Outcome iterate(Vector b, Vector x, double rr, double bNorm, History history);
+
+    @Override
+    public int rows() {
+        return n;
+    }
+
+    @Override
+    public int cols() {
+        return n;
+    }
+
+    @Override
+    public Backend backend() {
+        return backend;
+    }
+
+    @Override
+    public SolveResult solve(double[] b, double[] x) {
+        check(b.length, "right-hand side");
+        check(x.length, "solution");
+        if (backend.isHost()) {
+            return solve(backend.wrap(b), backend.wrap(x));
+        }
+        Vector bv = backend.upload(b);
+        Vector xv = backend.upload(x);
+        SolveResult result = solve(bv, xv);
+        backend.download(xv, x);
+        return result;
+    }
+
+    @Override
+    public SolveResult solve(Vector b, Vector x) {
+        check(b.length(), "right-hand side");
+        check(x.length(), "solution");
+        long start = System.nanoTime();
+        History history = new History(options.recordHistory(), options.listener());
+        double bNorm = Math.sqrt(backend.dot(b, b));
+        if (!Double.isFinite(bNorm)) {
+            return result(ConvergedReason.DIVERGED_NAN, 0, Double.NaN, bNorm, history, start,
+                    "the right-hand side contains NaN or infinity");
+        }
+        if (bNorm == 0.0) {
+            backend.fill(x, 0.0);
+            history.add(0.0);
+            return result(ConvergedReason.CONVERGED_ZERO_RHS, 0, 0.0, 0.0, history, start, "");
+        }
+        if (!options.nonzeroInitialGuess()) {
+            backend.fill(x, 0.0);
+        }
+        double rr = backend.residual(a, b, x, r);
+        history.add(Math.sqrt(rr));
+        Outcome outcome;
+        if (!Double.isFinite(rr)) {
+            outcome = new Outcome(ConvergedReason.DIVERGED_NAN, 0,
+                    "the initial residual is not finite (NaN or infinity in the matrix or the initial guess)");
+        } else if (Math.sqrt(rr) <= options.threshold(bNorm)) {
+            outcome = new Outcome(options.convergedReason(bNorm), 0, "");
+        } else {
+            outcome = iterate(b, x, rr, bNorm, history);
+        }
+        double trueResidual = Math.sqrt(backend.residual(a, b, x, r));
+        return result(outcome.reason(), outcome.iterations(), trueResidual, bNorm, history, start, outcome.message());
+    }
+
+    private SolveResult result(ConvergedReason reason, int iterations, double residual, double bNorm,
+                               History history, long start, String message) {
+        double seconds = (System.nanoTime() - start) * 1e-9;
+        return new SolveResult(solverName, preconditionerName(), reason, iterations, residual, bNorm,
+                history.toArray(), seconds, message);
+    }
+
+    private void check(int length, String what) {
+        if (length != n) {
+            throw new IllegalArgumentException(what + " has length " + length + " but the matrix is " + n + " x " + n);
+        }
+    }
+
+    @Override
+    public void close() {
+        a.close();
+    }
+
+    /** Residual norms of a solve, and the listener that watches them. */
+    protected static final class History {
+        private final boolean record;
+        private final IterationListener listener;
+        private double[] values = new double[64];
+        private int size;
+
+        History(boolean record, IterationListener listener) {
+            this.record = record;
+            this.listener = listener;
+        }
+
+        void add(double residualNorm) {
+            if (listener != null) {
+                listener.onIteration(size, residualNorm);
+            }
+            if (record) {
+                if (size == values.length) {
+                    values = java.util.Arrays.copyOf(values, 2 * size);
+                }
+                values[size] = residualNorm;
+            }
+            size++;
+        }
+
+        double[] toArray() {
+            return record ? java.util.Arrays.copyOf(values, size) : new double[0];
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.solvent.solve;
+
+import dev.solvent.backend.Backend;
+import dev.solvent.backend.Vector;
+import dev.solvent.matrix.LinearOperator;
+
+/**
+ * A solver bound to one operator and backend, ready to solve {@code A x = b} many times. As a
+ * {@link LinearOperator} it applies an approximate inverse, {@code x = solve(b)}, so solvers nest.
+ */
+public interface BoundSolver extends LinearOperator, AutoCloseable {
+
+    /**
+     * Solves {@code A x = b}. {@code x} is the initial guess when the options ask for a nonzero
+     * one (it is zeroed first otherwise) and holds the answer on return, whatever the reason.
+     *
+     * @throws IllegalArgumentException if a length does not match the operator
+     */
+    SolveResult solve(double[] b, double[] x);
+
+    /** As {@link #solve(double[], double[])} on vectors already on this solver's backend. */
+    SolveResult solve(Vector b, Vector x);
+
+    /** The backend the kernels run on. */
+    Backend backend();
+
+    /** Releases bound operators, preconditioner factors and work vectors (device memory). */
+    @Override
+    void close();
+
+    /** Applies the approximate inverse: {@code x = solve(b)} from a zero guess. */
+    @Override
+    default void apply(double[] b, double[] x) {
+        LinearOperator.checkApply(this, b, x);
+        java.util.Arrays.fill(x, 0.0);
+        solve(b, x);
+    }
+}
