@@ -5,7 +5,8 @@ import java.util.Arrays;
 import java.util.function.DoubleBinaryOperator;
 
 /**
- * Test problems: the model Poisson matrices, variable-coefficient and anisotropic diffusion.
+ * Test problems: the model Poisson matrices, variable-coefficient and anisotropic diffusion, and
+ * the pressure system of an incompressible-flow solver ({@link FluidGrid}).
  *
  * <p>Grid unknowns are numbered with x fastest: cell {@code (i, j, k)} of an {@code nx x ny x nz}
  * grid is unknown {@code i + nx (j + ny k)}, the order of
@@ -201,6 +202,18 @@ public final class Generators {
         return finiteVolume("jumpingCoefficient3d-" + n + "-contrast" + contrast, n, n, n, true,
                 (x, y, z) -> Math.abs(x - 0.5) <= 0.25 && Math.abs(y - 0.5) <= 0.25 && Math.abs(z - 0.5) <= 0.25
                         ? contrast : 1.0);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Fluid pressure
+
+    /**
+     * The pressure-projection system of a smoke simulation in an n x n x n box open at the top:
+     * {@code FluidGrid.smokeBox(n, true).pressureProblem(null)} (walls, a spherical obstacle, air
+     * above, rising-plume right-hand side). Symmetric positive definite.
+     */
+    public static Problem fluid3d(int n) {
+        return FluidGrid.smokeBox(n, true).pressureProblem(null);
     }
 
     // ---------------------------------------------------------------------------------------------

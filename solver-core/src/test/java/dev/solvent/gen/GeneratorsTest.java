@@ -308,7 +308,10 @@ class GeneratorsTest {
                 Generators.anisotropic2d(6, 5, 1e-3), Generators.anisotropic3d(4, 3, 5, 1.0, 1e-2, 1e2),
                 Generators.variableCoefficient2d(7, 5, (x, y) -> 1 + x * x + Math.sin(3 * y) * Math.sin(3 * y)),
                 Generators.variableCoefficient3d(4, 5, 3, (x, y, z) -> Math.exp(3 * x - 2 * y + z)),
-                Generators.jumpingCoefficient3d(6, 1e4));
+                Generators.jumpingCoefficient3d(6, 1e4),
+                Generators.fluid3d(8),
+                FluidGrid.smokeBox(8, false).pressureProblem(null),
+                FluidGrid.withObstacles(12, 3, true).pressureProblem(null));
     }
 
     @Test
@@ -390,6 +393,7 @@ class GeneratorsTest {
         assertThrows(IllegalArgumentException.class, () -> Generators.jumpingCoefficient3d(4, Double.NaN));
         assertThrows(IllegalArgumentException.class, () -> Generators.jumpingCoefficient3d(0, 10));
         assertThrows(IllegalArgumentException.class, () -> Generators.variableCoefficient2d(0, 3, (x, y) -> 1));
+        assertThrows(IllegalArgumentException.class, () -> Generators.fluid3d(3));
     }
 
     @Test
