@@ -111,16 +111,26 @@ final class Lexer {
     /** Reads one token (call after {@link #skipBlanks} returned true). */
     void readToken() throws MatrixMarketException {
         int n = 0;
-        while (true) {
-            int c = peek();
-            if (c < 0 || c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-                break;
+        // Scans the buffer with local copies of its state: this loop sees every byte of the data.
+        while (pos < limit || (!eof && fill())) {
+            byte[] b = buf;
+            int p = pos;
+            int lim = limit;
+            while (p < lim) {
+                byte c = b[p];
+                if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+                    pos = p;
+                    tokLen = n;
+                    return;
+                }
+                if (n == MAX_TOKEN) {
+                    pos = p;
+                    throw error("a token longer than " + MAX_TOKEN + " characters (is this a text Matrix Market file?)");
+                }
+                tok[n++] = c;
+                p++;
             }
-            if (n == MAX_TOKEN) {
-                throw error("a token longer than " + MAX_TOKEN + " characters (is this a text Matrix Market file?)");
-            }
-            tok[n++] = (byte) c;
-            pos++;
+            pos = p;
         }
         tokLen = n;
     }

@@ -341,13 +341,13 @@ final class MatrixMarketReader {
     }
 
     private MatrixMarketException tooFew(long found) {
-        return lex.error("too few entries: the size line (line " + sizeLine + ") declares " + count
+        return lex.error("too few entries: the size line (line " + sizeLine + ") declares " + count + " entries"
                 + ", but the input ends after " + found + " (last line read: " + Math.max(lex.line(), 1) + ")");
     }
 
     private void checkNoMore() throws MatrixMarketException {
         if (lex.nextContentLine()) {
-            throw lex.error("too many entries: the size line (line " + sizeLine + ") declares " + count
+            throw lex.error("too many entries: the size line (line " + sizeLine + ") declares " + count + " entries"
                     + ", and more data follows");
         }
     }
