@@ -54,7 +54,8 @@ public final class MatrixMarket {
     }
 
     /**
-     * Reads a sparse matrix from a stream, which is read to the end of the data but not closed.
+     * Reads a sparse matrix from a stream. The stream is not closed; being read in large blocks, it
+     * may be consumed beyond the end of the matrix data.
      *
      * @param sourceName the name error messages give the input (a file name, a URL)
      */

@@ -3,10 +3,12 @@ package dev.solvent.io;
 import dev.solvent.matrix.CooBuilder;
 import dev.solvent.matrix.CsrMatrix;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 
@@ -21,6 +23,9 @@ final class MatrixMarketReader {
 
     /** Largest entry count we accept: Java arrays (and CSR's int indices) stop just short of 2^31. */
     static final long MAX_ENTRIES = Integer.MAX_VALUE - 8;
+
+    /** Largest row or column count: CSR needs an array of rows + 1 pointers. */
+    static final long MAX_DIMENSION = MAX_ENTRIES - 1;
 
     /** Without a file size to bound it, never trust a header for more than this up-front reservation. */
     private static final int UNBOUNDED_RESERVE = 1 << 22;
@@ -72,15 +77,33 @@ final class MatrixMarketReader {
      * the up-front reservation so that a lying header cannot demand gigabytes before any entry is read.
      */
     static CsrMatrix readMatrix(InputStream in, String source, long sizeHint) throws IOException {
-        MatrixMarketReader r = new MatrixMarketReader(maybeGunzip(in, source), source);
-        r.readHeader();
-        return r.readMatrixBody(sizeHint);
+        try (InputStream decoded = maybeGunzip(new KeepOpen(in), source)) {
+            MatrixMarketReader r = new MatrixMarketReader(decoded, source);
+            r.readHeader();
+            return r.readMatrixBody(sizeHint);
+        }
     }
 
     static double[] readVector(InputStream in, String source) throws IOException {
-        MatrixMarketReader r = new MatrixMarketReader(maybeGunzip(in, source), source);
-        r.readHeader();
-        return r.readVectorBody();
+        try (InputStream decoded = maybeGunzip(new KeepOpen(in), source)) {
+            MatrixMarketReader r = new MatrixMarketReader(decoded, source);
+            r.readHeader();
+            return r.readVectorBody();
+        }
+    }
+
+    /**
+     * Shields the caller's stream from close(): we close our gzip decoder promptly (it holds native
+     * inflater memory) but the stream belongs to the caller.
+     */
+    private static final class KeepOpen extends FilterInputStream {
+        KeepOpen(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     private CsrMatrix readMatrixBody(long sizeHint) throws MatrixMarketException {
@@ -112,22 +135,32 @@ final class MatrixMarketReader {
                     + ", a vector must be n x 1 or 1 x n");
         }
         // One of i, j is always 0, so i + j is the position in the vector.
-        double[] v = new double[rows == 1 ? cols : rows];
+        int n = rows == 1 ? cols : rows;
         if (format == Format.ARRAY) {
-            readArray((i, j, x) -> v[i + j] = x);
-        } else {
-            // Duplicates are summed as for matrices; the first write assigns so that -0.0 survives.
-            boolean[] seen = new boolean[v.length];
-            readCoordinate((i, j, x) -> {
+            // Array values arrive in index order, so the vector can grow as they come: a header that
+            // promises more than the input holds then fails as "too few entries", not out of memory.
+            double[][] grown = {new double[Math.min(n, 1 << 16)]};
+            readArray((i, j, x) -> {
                 int k = i + j;
-                if (seen[k]) {
-                    v[k] += x;
-                } else {
-                    v[k] = x;
-                    seen[k] = true;
+                if (k == grown[0].length) {
+                    grown[0] = Arrays.copyOf(grown[0], (int) Math.min(n, 2L * k));
                 }
+                grown[0][k] = x;
             });
+            return grown[0];
         }
+        double[] v = new double[n];
+        // Duplicates are summed as for matrices; the first write assigns so that -0.0 survives.
+        boolean[] seen = new boolean[v.length];
+        readCoordinate((i, j, x) -> {
+            int k = i + j;
+            if (seen[k]) {
+                v[k] += x;
+            } else {
+                v[k] = x;
+                seen[k] = true;
+            }
+        });
         return v;
     }
 
@@ -216,9 +249,9 @@ final class MatrixMarketReader {
             throw lex.error("bad size line: expected " + expected + " integers (" + what + ") for the "
                     + format.name().toLowerCase(Locale.ROOT) + " format, found " + (expected + extra));
         }
-        if (v[0] > Integer.MAX_VALUE || v[1] > Integer.MAX_VALUE) {
+        if (v[0] > MAX_DIMENSION || v[1] > MAX_DIMENSION) {
             throw lex.error("bad size line: " + v[0] + " x " + v[1] + " exceeds the largest supported dimension "
-                    + Integer.MAX_VALUE);
+                    + MAX_DIMENSION);
         }
         rows = (int) v[0];
         cols = (int) v[1];

@@ -125,6 +125,13 @@ class MatrixMarketMalformedTest {
         failsVector("%%MatrixMarket matrix array real general\n3 1\n1\n2\n", 4, "ends after 2");
     }
 
+    /** A header promising a billion values must fail on the missing data, not on allocating for it. */
+    @Test
+    void liedAboutLengthFailsAsTruncatedNotOutOfMemory() {
+        failsVector("%%MatrixMarket matrix array real general\n1000000000 1\n1\n2\n", 4, "too few entries");
+        failsMatrix(HEADER + "1000 1000 1000000000\n1 1 1\n", 3, "too few entries");
+    }
+
     @Test
     void tooManyEntries() {
         failsMatrix(HEADER + "3 3 2\n1 1 1\n2 2 2\n\n% fine so far\n3 3 3\n", 7, "too many entries");

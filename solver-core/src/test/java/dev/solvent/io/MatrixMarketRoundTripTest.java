@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.solvent.matrix.CooBuilder;
 import dev.solvent.matrix.CsrMatrix;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -162,6 +164,28 @@ class MatrixMarketRoundTripTest {
         Path vz = dir.resolve("v.mtx.gz");
         gzip(vf, vz);
         assertArrayEquals(v, MatrixMarket.readVector(vz));
+    }
+
+    /** The caller owns the stream: reading, plain or gzip, leaves it open. */
+    @Test
+    void streamReadersLeaveTheStreamOpen() throws IOException {
+        Path plain = dir.resolve("v.mtx");
+        MatrixMarket.writeVector(new double[] {4.0, 5.0}, plain);
+        Path zipped = dir.resolve("v.gz");
+        gzip(plain, zipped);
+        for (Path f : new Path[] {plain, zipped}) {
+            boolean[] closed = {false};
+            try (InputStream in = new FilterInputStream(Files.newInputStream(f)) {
+                @Override
+                public void close() throws IOException {
+                    closed[0] = true;
+                    super.close();
+                }
+            }) {
+                assertArrayEquals(new double[] {4.0, 5.0}, MatrixMarket.readVector(in, f.toString()));
+                assertEquals(false, closed[0], f + " stream closed by the reader");
+            }
+        }
     }
 
     static void gzip(Path from, Path to) throws IOException {
