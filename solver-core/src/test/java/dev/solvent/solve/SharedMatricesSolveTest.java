@@ -1,0 +1,120 @@
+package dev.solvent.solve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.solvent.Residuals;
+import dev.solvent.SharedData;
+import dev.solvent.backend.Backend;
+import dev.solvent.backend.ReferenceBackend;
+import dev.solvent.io.MatrixMarket;
+import dev.solvent.matrix.CsrMatrix;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Tier 3 on the real SuiteSparse matrices in {@code ../shared/matrices}: every SPD matrix solved
+ * to rtol 1e-8 by CG or PCG, with the residual recomputed here; the nonsymmetric ones under
+ * Gauss-Seidel/SOR converge or come back diverged, as their spectral radii say they must.
+ * Skipped when the shared folder is absent.
+ */
+class SharedMatricesSolveTest {
+
+    private static Backend backend;
+
+    @BeforeAll
+    static void startBackend() {
+        backend = new ReferenceBackend();
+    }
+
+    @AfterAll
+    static void stopBackend() {
+        backend.close();
+    }
+
+    private static CsrMatrix read(String name) throws Exception {
+        Path dir = SharedData.require("matrices");
+        return MatrixMarket.readMatrix(dir.resolve(name));
+    }
+
+    private static double[] rhsOfOnes(CsrMatrix a) {
+        double[] ones = new double[a.cols()];
+        Arrays.fill(ones, 1.0);
+        double[] b = new double[a.rows()];
+        a.apply(ones, b);
+        return b;
+    }
+
+    /** Each SPD matrix with the preconditioner that solves it; hard ones get a stronger one. */
+    @ParameterizedTest(name = "{0} with cg/{1}")
+    @CsvSource({
+        "bcsstk01.mtx, jacobi",
+        "bcsstk04.mtx, jacobi",
+        "bcsstk13.mtx, jacobi",
+        "nos4.mtx, none",
+        "gr_30_30.mtx, none",
+        "fv1.mtx, none",
+        "bodyy4.mtx, jacobi",
+        "ani4.mtx, ic0",
+        "bcsstk04.mtx, ic0",
+        "fv1.mtx, ssor",
+    })
+    void spdMatrixSolvedByPcgToRtol1e8(String file, String pc) throws Exception {
+        CsrMatrix a = read(file);
+        double[] b = rhsOfOnes(a);
+        double[] x = new double[a.rows()];
+        SolverOptions options = SolverOptions.defaults().withRtol(1e-8).withMaxIterations(50_000).withOmega(1.2);
+        try (BoundSolver solver = Solvers.create("cg", pc, options).setup(a, backend)) {
+            SolveResult r = solver.solve(b, x);
+            assertEquals(ConvergedReason.CONVERGED_RTOL, r.reason(), file + ": " + r);
+            double independent = Residuals.relative(a, x, b);
+            assertTrue(independent <= 1e-8, file + ": recomputed relative residual " + independent);
+        }
+    }
+
+    @Test
+    void sherman5UnderGaussSeidelIsReportedDiverged() throws Exception {
+        CsrMatrix a = read("sherman5.mtx");
+        double[] b = rhsOfOnes(a);
+        try (BoundSolver gs = Solvers.create("gs", "none", SolverOptions.defaults()).setup(a, backend)) {
+            SolveResult r = gs.solve(b, new double[a.rows()]);
+            assertTrue(r.reason() == ConvergedReason.DIVERGED_DTOL || r.reason() == ConvergedReason.DIVERGED_NAN, r.toString());
+            // Spectral radius ~3.2: the residual passes 1e5 x its start within a few dozen sweeps.
+            assertTrue(r.iterations() < 200, r.toString());
+        }
+    }
+
+    @Test
+    void fs5411ConvergesFastUnderGaussSeidel() throws Exception {
+        CsrMatrix a = read("fs_541_1.mtx");
+        double[] b = rhsOfOnes(a);
+        double[] x = new double[a.rows()];
+        try (BoundSolver gs = Solvers.create("gs", "none", SolverOptions.defaults()).setup(a, backend)) {
+            SolveResult r = gs.solve(b, x);
+            assertEquals(ConvergedReason.CONVERGED_RTOL, r.reason(), r.toString());
+            // Radius ~0.014: each sweep gains about two digits.
+            assertTrue(r.iterations() <= 20, r.toString());
+            assertTrue(Residuals.relative(a, x, b) <= 1e-8);
+        }
+    }
+
+    @Test
+    void orsirr1ConvergesSlowlyUnderSor() throws Exception {
+        CsrMatrix a = read("orsirr_1.mtx");
+        double[] b = rhsOfOnes(a);
+        double[] x = new double[a.rows()];
+        SolverOptions options = SolverOptions.defaults().withMaxIterations(100_000);
+        try (BoundSolver gs = Solvers.create("gs", "none", options).setup(a, backend)) {
+            SolveResult r = gs.solve(b, x);
+            assertEquals(ConvergedReason.CONVERGED_RTOL, r.reason(), r.toString());
+            assertTrue(Residuals.relative(a, x, b) <= 1e-8);
+            // Radius ~0.9993: thousands of sweeps, not a handful.
+            assertTrue(r.iterations() > 1000, r.toString());
+        }
+    }
+}
