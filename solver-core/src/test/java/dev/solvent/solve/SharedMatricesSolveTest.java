@@ -78,6 +78,20 @@ class SharedMatricesSolveTest {
     }
 
     @Test
+    void ic0BreakdownOnBcsstk13IsReportedNotHidden() throws Exception {
+        // IC(0) of this ill-conditioned stiffness matrix meets a non-positive pivot: the solve must
+        // say so (and where) instead of iterating with a garbage preconditioner.
+        CsrMatrix a = read("bcsstk13.mtx");
+        double[] b = rhsOfOnes(a);
+        try (BoundSolver solver = Solvers.create("cg", "ic0", SolverOptions.defaults()).setup(a, backend)) {
+            SolveResult r = solver.solve(b, new double[a.rows()]);
+            assertEquals(ConvergedReason.DIVERGED_PRECONDITIONER_FAILED, r.reason(), r.toString());
+            assertTrue(r.message().contains("row"), r.message());
+            assertEquals(0, r.iterations());
+        }
+    }
+
+    @Test
     void sherman5UnderGaussSeidelIsReportedDiverged() throws Exception {
         CsrMatrix a = read("sherman5.mtx");
         double[] b = rhsOfOnes(a);
