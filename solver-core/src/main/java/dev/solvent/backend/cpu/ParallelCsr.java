@@ -1,0 +1,72 @@
+package dev.solvent.backend.cpu;
+
+import dev.solvent.backend.HostCsr;
+import dev.solvent.matrix.CsrMatrix;
+
+/**
+ * A {@link CsrMatrix} bound to a {@link ParallelCpuBackend}: the matrix, its row split over the
+ * backend's workers (computed once here, at bind time), and, inherited from {@link HostCsr}, the
+ * diagonal positions the sequential relaxation kernels need.
+ *
+ * <p>The split balances the cost {@code nonzeros + rows} of each worker's row range: the nonzeros
+ * carry the matrix traffic and the gathers, the row term keeps long runs of empty rows (which still
+ * write y) from landing on one worker. Interior boundaries are rounded to a multiple of 8 rows, so
+ * two workers never write the same 64-byte line of y except where the array itself straddles one.
+ */
+public final class ParallelCsr extends HostCsr {
+
+    final ParallelCpuBackend owner;
+    /** Worker w owns rows {@code [split[w], split[w + 1])}; length threads + 1. */
+    final int[] split;
+    /** Workers with a non-empty share; 1 means the kernels run on the caller alone. */
+    final int parts;
+
+    ParallelCsr(CsrMatrix matrix, ParallelCpuBackend owner, int threads, int grain) {
+        super(matrix);
+        this.owner = owner;
+        int[] rp = matrix.rowPtr();
+        int rows = matrix.rows();
+        long total = (long) rp[rows] + rows;
+        this.parts = (int) Math.max(1, Math.min(threads, (total + grain - 1) / Math.max(1, grain)));
+        this.split = balancedSplit(rp, rows, parts, threads);
+    }
+
+    /**
+     * Splits rows into {@code parts} ranges of about equal {@code rp[i] + i}, the cumulative cost,
+     * padded to {@code threads + 1} entries (workers beyond {@code parts} get empty ranges).
+     */
+    static int[] balancedSplit(int[] rp, int rows, int parts, int threads) {
+        int[] split = new int[threads + 1];
+        long total = (long) rp[rows] + rows;
+        for (int w = 1; w < parts; w++) {
+            long target = total * w / parts;
+            // Smallest row i with cost(i) = rp[i] + i >= target; cost is strictly increasing in i.
+            int lo = 0;
+            int hi = rows;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if ((long) rp[mid] + mid < target) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            int aligned = (int) Math.min(rows, ((long) lo + 4) & ~7L);
+            split[w] = Math.max(split[w - 1], aligned);
+        }
+        for (int w = Math.max(1, parts); w <= threads; w++) {
+            split[w] = rows;
+        }
+        return split;
+    }
+
+    /** A copy of the row split: worker w owns rows {@code [s[w], s[w + 1])}. */
+    public int[] rowSplit() {
+        return split.clone();
+    }
+
+    /** Number of workers that own rows. */
+    public int parts() {
+        return parts;
+    }
+}

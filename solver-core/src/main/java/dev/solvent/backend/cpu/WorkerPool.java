@@ -1,0 +1,313 @@
+package dev.solvent.backend.cpu;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A fixed team of threads for fork-join style parallel regions, made for kernels that take a few
+ * microseconds: a CG iteration dispatches three or four regions, so the hand-off itself must cost
+ * little and allocate nothing.
+ *
+ * <p>The pool owns {@code threads - 1} daemon threads, started once by the constructor and named
+ * {@code solvent-cpu-<pool>-<worker>}; the thread that calls {@link #run} takes part as worker 0,
+ * so a one-thread pool owns no threads and runs everything on the caller.
+ *
+ * <p>Dispatch protocol (no locks on the hot path, no allocation, no futures):
+ * <ol>
+ *   <li>the caller stores the preallocated {@link Task}, sets the pending count to
+ *       {@code threads - 1} and then increments the volatile {@code generation}, which publishes
+ *       both; it unparks only the workers that announced they were parked;</li>
+ *   <li>each worker waits for the generation to change (spinning briefly, then parking), runs
+ *       {@code task.run(id)}, records any throwable in its slot and decrements the pending
+ *       count; the last one unparks the caller if the caller announced it was parked;</li>
+ *   <li>the caller runs {@code task.run(0)} itself, then waits for the pending count to reach
+ *       zero in the same spin-then-park way, and rethrows the first failure in worker order.</li>
+ * </ol>
+ * Each park is guarded by the Dekker pattern on two volatiles (announce, then re-check the
+ * condition; the other side changes the condition, then reads the announcement), so a wake-up
+ * cannot be lost; spurious returns from {@link LockSupport#park} just loop.
+ *
+ * <p>Spinning is what makes back-to-back regions cheap, but it steals the processor from useful
+ * threads when the pool has more threads than the machine has cores; an oversubscribed pool
+ * therefore spins only a few hundred pause instructions before it parks.
+ *
+ * <p>One region runs at a time: {@link #run} is synchronized, and a task that calls {@link #run}
+ * on its own pool gets an {@link IllegalStateException} rather than a deadlock.
+ */
+public final class WorkerPool implements AutoCloseable {
+
+    /**
+     * A parallel region's body. Implementations are long-lived objects with mutable fields set by
+     * the caller before each {@link WorkerPool#run}, so that dispatching captures nothing.
+     */
+    public interface Task {
+        /** Runs this worker's share; {@code worker} is in {@code [0, threads)}, 0 being the caller. */
+        void run(int worker);
+    }
+
+    private static final AtomicInteger POOLS = new AtomicInteger();
+
+    /** Pause instructions before a waiter starts yielding (a few microseconds). */
+    private static final int PAUSE_SPINS = 256;
+
+    private final int threads;
+    private final String name;
+    private final Worker[] workers;
+    private final Throwable[] failures;
+    private final AtomicInteger pending = new AtomicInteger();
+    /** How long a waiter keeps spinning and yielding before it parks; 0 when oversubscribed. */
+    private final long spinNanos;
+
+    private volatile long generation;
+    private volatile boolean closed;
+    /** The caller while it is parked waiting for workers, else null. */
+    private volatile Thread parkedCaller;
+    /** Written before the volatile generation increment, read after it: published by it. */
+    private Task task;
+    /** Guarded by this: detects a task that dispatches on its own pool. */
+    private boolean running;
+
+    /** A pool of {@link Runtime#availableProcessors()} threads. */
+    public WorkerPool() {
+        this(Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * A pool of {@code threads} threads, the caller included.
+     *
+     * @throws IllegalArgumentException if {@code threads < 1}
+     */
+    public WorkerPool(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("a worker pool needs at least one thread, got " + threads);
+        }
+        this.threads = threads;
+        this.name = "solvent-cpu-" + POOLS.incrementAndGet();
+        this.failures = new Throwable[threads];
+        this.spinNanos = threads > Runtime.getRuntime().availableProcessors() ? 0L : 50_000L;
+        this.workers = new Worker[threads];
+        for (int w = 1; w < threads; w++) {
+            workers[w] = new Worker(w);
+        }
+        for (int w = 1; w < threads; w++) {
+            workers[w].start();
+        }
+    }
+
+    /** Threads taking part in a region, the caller included. */
+    public int threads() {
+        return threads;
+    }
+
+    /** The pool's name; its threads are named {@code name() + "-" + worker}. */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Runs {@code task.run(w)} for every {@code w} in {@code [0, threads)}, worker 0 on the calling
+     * thread, and returns when all have finished. Creates no thread and allocates nothing.
+     *
+     * @throws RuntimeException or Error: the first throwable raised by a worker, in worker order
+     *                          (other workers' shares still ran to completion)
+     * @throws IllegalStateException if the pool is closed, or when called from inside a region
+     */
+    public synchronized void run(Task task) {
+        if (closed) {
+            throw new IllegalStateException("worker pool " + name + " is closed");
+        }
+        if (running) {
+            throw new IllegalStateException("a task dispatched a parallel region on its own pool " + name
+                    + ": nested regions would deadlock");
+        }
+        if (threads == 1) {
+            running = true;
+            try {
+                task.run(0);
+            } finally {
+                running = false;
+            }
+            return;
+        }
+        running = true;
+        try {
+            this.task = task;
+            pending.set(threads - 1);
+            generation = generation + 1;
+            for (int w = 1; w < threads; w++) {
+                Worker worker = workers[w];
+                if (worker.parked) {
+                    LockSupport.unpark(worker);
+                }
+            }
+            try {
+                task.run(0);
+            } catch (Throwable t) {
+                failures[0] = t;
+            }
+            awaitWorkers();
+            this.task = null;
+            rethrowFirstFailure();
+        } finally {
+            running = false;
+        }
+    }
+
+    private void awaitWorkers() {
+        if (pending.get() == 0) {
+            return;
+        }
+        spinUntilWorkersDone();
+        if (pending.get() == 0) {
+            return;
+        }
+        Thread me = Thread.currentThread();
+        parkedCaller = me;
+        while (pending.get() != 0) {
+            LockSupport.park(this);
+        }
+        parkedCaller = null;
+    }
+
+    /**
+     * Pauses, then yields, until the workers are done or {@code spinNanos} have passed. Yielding
+     * lets another runnable thread (typically a worker still computing its share) use this core.
+     */
+    private void spinUntilWorkersDone() {
+        for (int i = 0; i < PAUSE_SPINS; i++) {
+            if (pending.get() == 0) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        if (spinNanos == 0) {
+            return;
+        }
+        long start = System.nanoTime();
+        while (pending.get() != 0 && System.nanoTime() - start < spinNanos) {
+            Thread.yield();
+        }
+    }
+
+    private void rethrowFirstFailure() {
+        Throwable first = null;
+        for (int w = 0; w < threads; w++) {
+            if (failures[w] != null && first == null) {
+                first = failures[w];
+            }
+            failures[w] = null;
+        }
+        if (first instanceof RuntimeException) {
+            throw (RuntimeException) first;
+        }
+        if (first instanceof Error) {
+            throw (Error) first;
+        }
+        if (first != null) {
+            throw new IllegalStateException("a worker of " + name + " failed", first);
+        }
+    }
+
+    /**
+     * Stops and joins the worker threads. Idempotent; waits for a region in progress to finish
+     * (it is synchronized with {@link #run}).
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        generation = generation + 1;
+        for (int w = 1; w < threads; w++) {
+            LockSupport.unpark(workers[w]);
+        }
+        boolean interrupted = false;
+        for (int w = 1; w < threads; w++) {
+            while (workers[w].isAlive()) {
+                try {
+                    workers[w].join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "WorkerPool[" + name + ", " + threads + " threads" + (closed ? ", closed" : "") + "]";
+    }
+
+    private final class Worker extends Thread {
+        private final int id;
+        /** Set while this worker is (about to be) parked, so the dispatcher knows to unpark it. */
+        volatile boolean parked;
+
+        Worker(int id) {
+            super(name + "-" + id);
+            this.id = id;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            // Generation 0 is the one before any dispatch. Reading the field here instead would
+            // miss a dispatch made between start() and this thread's first instruction.
+            long seen = 0L;
+            while (true) {
+                long now = awaitGeneration(seen);
+                seen = now;
+                if (closed) {
+                    return;
+                }
+                try {
+                    task.run(id);
+                } catch (Throwable t) {
+                    failures[id] = t;
+                }
+                if (pending.decrementAndGet() == 0) {
+                    Thread caller = parkedCaller;
+                    if (caller != null) {
+                        LockSupport.unpark(caller);
+                    }
+                }
+            }
+        }
+
+        /** Waits until the generation differs from {@code seen}; returns the new generation. */
+        private long awaitGeneration(long seen) {
+            long g;
+            for (int i = 0; i < PAUSE_SPINS; i++) {
+                if ((g = generation) != seen) {
+                    return g;
+                }
+                Thread.onSpinWait();
+            }
+            if (spinNanos > 0) {
+                long start = System.nanoTime();
+                while (System.nanoTime() - start < spinNanos) {
+                    if ((g = generation) != seen) {
+                        return g;
+                    }
+                    Thread.yield();
+                }
+            }
+            while (true) {
+                parked = true;
+                if ((g = generation) != seen) {
+                    parked = false;
+                    return g;
+                }
+                LockSupport.park(WorkerPool.this);
+                parked = false;
+                if ((g = generation) != seen) {
+                    return g;
+                }
+            }
+        }
+    }
+}
