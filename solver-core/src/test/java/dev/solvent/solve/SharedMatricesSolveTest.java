@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.solvent.Residuals;
 import dev.solvent.SharedData;
 import dev.solvent.backend.Backend;
-import dev.solvent.backend.ReferenceBackend;
+import dev.solvent.backend.Backends;
 import dev.solvent.io.MatrixMarket;
 import dev.solvent.matrix.CsrMatrix;
 import java.nio.file.Path;
@@ -29,7 +29,7 @@ class SharedMatricesSolveTest {
 
     @BeforeAll
     static void startBackend() {
-        backend = new ReferenceBackend();
+        backend = Backends.cpu(2);
     }
 
     @AfterAll
