@@ -38,8 +38,9 @@ import dev.solvent.matrix.Stencil7Operator;
  *
  * <p><b>Threading.</b> Kernel entry points are synchronized: one kernel runs at a time per backend,
  * as the {@link Backend} contract says, because they share the pool, the preallocated task objects
- * and the partial-sum array. No kernel call allocates. Vectors and operators bound elsewhere
- * are rejected; x and y of an operator kernel must be different arrays.
+ * and the partial-sum array. No kernel call allocates. Any {@link HostVector} is accepted;
+ * operators bound by another backend are rejected (their split was made for its thread count);
+ * x and y of an operator kernel must be different arrays.
  *
  * <p><b>Memory traffic</b> per call, n the vector length, in bytes (the floor the kernels run
  * against; a matrix-free stencil moves no matrix):

@@ -167,7 +167,7 @@ public final class WorkerPool implements AutoCloseable {
             } catch (Throwable t) {
                 failures[0] = t;
             }
-            awaitWorkers();
+            awaitWorkers(active);
             this.task = null;
             rethrowFirstFailure();
         } finally {
@@ -175,7 +175,10 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
-    private void awaitWorkers() {
+    /** Parked waits are bounded so that a worker thread that died cannot hang the caller. */
+    private static final long LIVENESS_CHECK_NANOS = 100_000_000L;
+
+    private void awaitWorkers(int active) {
         if (pending.get() == 0) {
             return;
         }
@@ -183,12 +186,28 @@ public final class WorkerPool implements AutoCloseable {
         if (pending.get() == 0) {
             return;
         }
-        Thread me = Thread.currentThread();
-        parkedCaller = me;
-        while (pending.get() != 0) {
-            LockSupport.park(this);
+        parkedCaller = Thread.currentThread();
+        try {
+            while (pending.get() != 0) {
+                LockSupport.parkNanos(this, LIVENESS_CHECK_NANOS);
+                if (pending.get() != 0) {
+                    checkAlive(active);
+                }
+            }
+        } finally {
+            parkedCaller = null;
         }
-        parkedCaller = null;
+    }
+
+    /** A worker ends only at close; one that ended otherwise (a VM error outside its task) broke the pool. */
+    private void checkAlive(int active) {
+        for (int w = 1; w < active; w++) {
+            if (!workers[w].isAlive()) {
+                closed = true;
+                throw new IllegalStateException("worker thread " + workers[w].getName()
+                        + " has died; the pool " + name + " cannot continue");
+            }
+        }
     }
 
     /**
