@@ -5,7 +5,7 @@
  * ({@link dev.solvent.backend.cpu.ParallelCsr}, {@link dev.solvent.backend.cpu.BoundStencil}).
  *
  * <p>Everything here is built so that a solver iteration allocates nothing and hands off to the
- * pool's threads in well under a microsecond: the threads are created once, the parallel regions
+ * pool's threads in about a microsecond or less: the threads are created once, the parallel regions
  * are preallocated task objects whose fields are set per call, and the partitions of operators
  * are computed when they are bound. The loops themselves live in a package-private class of
  * static methods over raw arrays, one per kernel.
