@@ -116,6 +116,7 @@ public final class Backends {
 
     private static Backend auto(int threads) {
         BackendProvider cuda = provider(CUDA);
+        String why;
         if (cuda != null) {
             try {
                 Backend backend = cuda.create(threads);
@@ -124,13 +125,13 @@ public final class Backends {
             } catch (RuntimeException | LinkageError e) {
                 // A missing driver or device (BackendUnavailableException), a CUDA error, or a
                 // native library that will not load: auto means "the best that runs", so fall back.
-                LOG.info("backend auto: cuda is on the class path but cannot run here ({}); using cpu", e.toString());
+                why = "cuda is on the class path but cannot run here: " + e;
             }
         } else {
-            LOG.info("backend auto: no cuda provider on the class path; using cpu");
+            why = "no cuda provider on the class path";
         }
         Backend cpu = cpu(threads);
-        LOG.info("backend auto: using cpu with {} threads", cpu.threads());
+        LOG.info("backend auto: using cpu with {} threads ({})", cpu.threads(), why);
         return cpu;
     }
 

@@ -368,6 +368,24 @@ class ParallelCpuConformanceTest {
     }
 
     @Test
+    void wrapAliasesUploadAndDownloadCopy() {
+        ParallelCpuBackend cpu = cpu(2);
+        assertTrue(cpu.isHost());
+        double[] data = {1, 2, 3};
+        Vector wrapped = cpu.wrap(data);
+        cpu.scale(2.0, wrapped);
+        assertArrayEquals(new double[] {2, 4, 6}, data, "wrap writes through to the caller's array");
+        Vector uploaded = cpu.upload(data);
+        cpu.fill(uploaded, 0.0);
+        assertArrayEquals(new double[] {2, 4, 6}, data, "upload copies");
+        double[] out = new double[3];
+        cpu.download(wrapped, out);
+        assertArrayEquals(data, out);
+        assertArrayEquals(new double[5], HostVector.of(cpu.allocate(5)), "allocate gives zeros");
+        assertThrows(IllegalArgumentException.class, () -> cpu.download(wrapped, new double[2]));
+    }
+
+    @Test
     void misuseIsRejected() {
         ParallelCpuBackend cpu = cpu(2);
         CsrMatrix a = RandomProblems.sparse(new Random(1), 10, 10, true, 3);

@@ -153,6 +153,29 @@ class WorkerPoolTest {
     }
 
     @Test
+    void onlyTheActiveWorkersRunAndAlternatingCountsStayInStep() {
+        try (WorkerPool pool = new WorkerPool(4)) {
+            // Per worker: how often it ran, padded to separate lines; checked against the schedule.
+            long[] ran = new long[4 * 8];
+            long[] expected = new long[4];
+            WorkerPool.Task task = w -> ran[w * 8]++;
+            java.util.Random rnd = new java.util.Random(3);
+            for (int i = 0; i < 3000; i++) {
+                int active = 1 + rnd.nextInt(4);
+                pool.run(task, active);
+                for (int w = 0; w < active; w++) {
+                    expected[w]++;
+                }
+            }
+            for (int w = 0; w < 4; w++) {
+                assertEquals(expected[w], ran[w * 8], "runs of worker " + w);
+            }
+            assertThrows(IllegalArgumentException.class, () -> pool.run(task, 0));
+            assertThrows(IllegalArgumentException.class, () -> pool.run(task, 5));
+        }
+    }
+
+    @Test
     void rejectsFewerThanOneThread() {
         assertThrows(IllegalArgumentException.class, () -> new WorkerPool(0));
     }

@@ -8,9 +8,9 @@ package dev.solvent.backend.cpu;
  * <p>Element-wise results are computed with the same expressions as the reference backend, so
  * they agree bit for bit (Java floating point is strict: no reassociation, no fused multiply-add).
  * Reductions split their range over four accumulators where the loop is otherwise bound by the
- * latency of the additions (dot, cgUpdate, diagonalScaleDot); their order differs from the
- * reference's single running sum, so they agree to rounding, and are deterministic for a given
- * split.
+ * latency of the additions (dot, cgUpdate, diagonalScaleDot, the stencil's fused tails); their
+ * order differs from the reference's single running sum, so they agree to rounding, and are
+ * deterministic for a given split.
  */
 final class CpuKernels {
 
@@ -150,13 +150,32 @@ final class CpuKernels {
      * returns {@code sum_i r[i]^2}.
      */
     static double subtractFromDot(double[] b, double[] r, int lo, int hi) {
-        double s = 0.0;
-        for (int i = lo; i < hi; i++) {
+        double s0 = 0.0;
+        double s1 = 0.0;
+        double s2 = 0.0;
+        double s3 = 0.0;
+        int i = lo;
+        int end4 = lo + ((hi - lo) & ~3);
+        for (; i < end4; i += 4) {
+            double r0 = b[i] - r[i];
+            double r1 = b[i + 1] - r[i + 1];
+            double r2 = b[i + 2] - r[i + 2];
+            double r3 = b[i + 3] - r[i + 3];
+            r[i] = r0;
+            r[i + 1] = r1;
+            r[i + 2] = r2;
+            r[i + 3] = r3;
+            s0 += r0 * r0;
+            s1 += r1 * r1;
+            s2 += r2 * r2;
+            s3 += r3 * r3;
+        }
+        for (; i < hi; i++) {
             double ri = b[i] - r[i];
             r[i] = ri;
-            s += ri * ri;
+            s0 += ri * ri;
         }
-        return s;
+        return (s0 + s1) + (s2 + s3);
     }
 
     // ---- CSR ------------------------------------------------------------------------------
@@ -242,21 +261,12 @@ final class CpuKernels {
             } else {
                 boundaryLine(x, y, p0, nx, sy, sz, south, north, down, up, c, wx, wy, wz);
             }
-            int p1 = p0 + nx;
+            // The tails use four accumulators: a single running sum would make each line's
+            // reduction a chain of nx dependent additions, as slow as the stencil itself.
             if (mode == APPLY_DOT) {
-                double s = 0.0;
-                for (int p = p0; p < p1; p++) {
-                    s += x[p] * y[p];
-                }
-                sum += s;
+                sum += dot(x, y, p0, p0 + nx);
             } else if (mode == RESIDUAL) {
-                double s = 0.0;
-                for (int p = p0; p < p1; p++) {
-                    double rp = b[p] - y[p];
-                    y[p] = rp;
-                    s += rp * rp;
-                }
-                sum += s;
+                sum += subtractFromDot(b, y, p0, p0 + nx);
             }
         }
         return sum;

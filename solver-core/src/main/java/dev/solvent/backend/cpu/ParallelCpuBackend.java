@@ -22,8 +22,9 @@ import dev.solvent.matrix.Stencil7Operator;
  * nonzeros, computed once by {@link #bind} and kept in the {@link ParallelCsr}; a
  * {@link Stencil7Operator} is bound as a stencil ({@link BoundStencil}, split by grid lines) and
  * never assembled; any other {@link LinearOperator} runs its own {@code apply} on the caller.
- * Work below {@code grain} elements per worker runs on the caller alone: a hand-off costs about as
- * much as a few thousand flops.
+ * Work is split into at most {@code threads} shares of at least {@code grain} elements; a kernel
+ * with fewer shares wakes only that many workers, and one with a single share runs on the caller
+ * alone: a hand-off costs about as much as a few thousand flops.
  *
  * <p><b>Reductions</b> go through per-worker partial sums, each on its own 64-byte line, added in
  * worker order on the caller: a result is deterministic for a given thread count (and grain). It
@@ -37,8 +38,9 @@ import dev.solvent.matrix.Stencil7Operator;
  *
  * <p><b>Threading.</b> Kernel entry points are synchronized: one kernel runs at a time per backend,
  * as the {@link Backend} contract says, because they share the pool, the preallocated task objects
- * and the partial-sum array. No kernel call allocates. Vectors and operators bound elsewhere
- * are rejected; x and y of an operator kernel must be different arrays.
+ * and the partial-sum array. No kernel call allocates. Any {@link HostVector} is accepted;
+ * operators bound by another backend are rejected (their split was made for its thread count);
+ * x and y of an operator kernel must be different arrays.
  *
  * <p><b>Memory traffic</b> per call, n the vector length, in bytes (the floor the kernels run
  * against; a matrix-free stencil moves no matrix):
@@ -400,8 +402,9 @@ public final class ParallelCpuBackend implements Backend {
             if (chunk >= n) {
                 return t.range(0, n);
             }
-            pool.run(t);
-            return sumPartials();
+            int parts = (int) (((long) n + chunk - 1) / chunk);
+            pool.run(t, parts);
+            return sumPartials(parts);
         } finally {
             t.a = null;
             t.b = null;
@@ -416,10 +419,11 @@ public final class ParallelCpuBackend implements Backend {
         return (int) Math.min(Integer.MAX_VALUE, (per + 7) & ~7L);
     }
 
-    private double sumPartials() {
+    /** The partial sums of workers {@code [0, parts)}, added in worker order. */
+    private double sumPartials(int parts) {
         double[] ps = partials;
         double s = 0.0;
-        for (int w = 1; w <= threads; w++) {
+        for (int w = 1; w <= parts; w++) {
             s += ps[w * PAD];
         }
         return s;
@@ -443,8 +447,8 @@ public final class ParallelCpuBackend implements Backend {
                 if (m.parts == 1) {
                     return t.range(0, A.rows());
                 }
-                pool.run(t);
-                return sumPartials();
+                pool.run(t, m.parts);
+                return sumPartials(m.parts);
             } finally {
                 t.rp = null;
                 t.ci = null;
@@ -469,8 +473,8 @@ public final class ParallelCpuBackend implements Backend {
                 if (s.parts == 1) {
                     return t.range(0, s.lineSplit[threads]);
                 }
-                pool.run(t);
-                return sumPartials();
+                pool.run(t, s.parts);
+                return sumPartials(s.parts);
             } finally {
                 t.split = null;
                 t.b = null;

@@ -15,11 +15,13 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Dispatch protocol (no locks on the hot path, no allocation, no futures):
  * <ol>
  *   <li>the caller stores the preallocated {@link Task}, sets the pending count to
- *       {@code threads - 1} and then increments the volatile {@code generation}, which publishes
- *       both; it unparks only the workers that announced they were parked;</li>
- *   <li>each worker waits for the generation to change (spinning briefly, then parking), runs
- *       {@code task.run(id)}, records any throwable in its slot and decrements the pending
- *       count; the last one unparks the caller if the caller announced it was parked;</li>
+ *       {@code active - 1} and then writes the volatile {@code state}, a generation counter and the
+ *       number of active workers packed in one word so that a worker reads both atomically; that
+ *       write publishes the task. It unparks only active workers that announced they were parked;</li>
+ *   <li>each worker waits for the state to change (spinning briefly, then parking); if its id is
+ *       below the active count it runs {@code task.run(id)}, records any throwable in its slot and
+ *       decrements the pending count, the last one unparking the caller if the caller announced
+ *       it was parked. Inactive workers go straight back to waiting, without touching the task;</li>
  *   <li>the caller runs {@code task.run(0)} itself, then waits for the pending count to reach
  *       zero in the same spin-then-park way, and rethrows the first failure in worker order.</li>
  * </ol>
@@ -47,6 +49,11 @@ public final class WorkerPool implements AutoCloseable {
 
     private static final AtomicInteger POOLS = new AtomicInteger();
 
+    private static final int ACTIVE_BITS = 16;
+    private static final long ACTIVE_MASK = (1L << ACTIVE_BITS) - 1;
+    /** Most threads a pool may have: the active count must fit its field of the state word. */
+    public static final int MAX_THREADS = (int) ACTIVE_MASK;
+
     /** Pause instructions before a waiter starts yielding (a few microseconds). */
     private static final int PAUSE_SPINS = 256;
 
@@ -58,11 +65,12 @@ public final class WorkerPool implements AutoCloseable {
     /** How long a waiter keeps spinning and yielding before it parks; 0 when oversubscribed. */
     private final long spinNanos;
 
-    private volatile long generation;
+    /** {@code generation << ACTIVE_BITS | active}: changes on every dispatch and at close. */
+    private volatile long state;
     private volatile boolean closed;
     /** The caller while it is parked waiting for workers, else null. */
     private volatile Thread parkedCaller;
-    /** Written before the volatile generation increment, read after it: published by it. */
+    /** Written before the volatile state write, read after it: published by it. */
     private Task task;
     /** Guarded by this: detects a task that dispatches on its own pool. */
     private boolean running;
@@ -78,8 +86,8 @@ public final class WorkerPool implements AutoCloseable {
      * @throws IllegalArgumentException if {@code threads < 1}
      */
     public WorkerPool(int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("a worker pool needs at least one thread, got " + threads);
+        if (threads < 1 || threads > MAX_THREADS) {
+            throw new IllegalArgumentException("a worker pool needs 1 to " + MAX_THREADS + " threads, got " + threads);
         }
         this.threads = threads;
         this.name = "solvent-cpu-" + POOLS.incrementAndGet();
@@ -112,7 +120,21 @@ public final class WorkerPool implements AutoCloseable {
      *                          (other workers' shares still ran to completion)
      * @throws IllegalStateException if the pool is closed, or when called from inside a region
      */
-    public synchronized void run(Task task) {
+    public void run(Task task) {
+        run(task, threads);
+    }
+
+    /**
+     * Runs {@code task.run(w)} for {@code w} in {@code [0, active)} only, worker 0 on the calling
+     * thread; the other workers are not woken. For kernels too small to feed every thread.
+     *
+     * @throws IllegalArgumentException unless {@code 1 <= active <= threads}
+     * @see #run(Task)
+     */
+    public synchronized void run(Task task, int active) {
+        if (active < 1 || active > threads) {
+            throw new IllegalArgumentException("active workers must lie in [1, " + threads + "], got " + active);
+        }
         if (closed) {
             throw new IllegalStateException("worker pool " + name + " is closed");
         }
@@ -120,7 +142,7 @@ public final class WorkerPool implements AutoCloseable {
             throw new IllegalStateException("a task dispatched a parallel region on its own pool " + name
                     + ": nested regions would deadlock");
         }
-        if (threads == 1) {
+        if (active == 1) {
             running = true;
             try {
                 task.run(0);
@@ -132,9 +154,9 @@ public final class WorkerPool implements AutoCloseable {
         running = true;
         try {
             this.task = task;
-            pending.set(threads - 1);
-            generation = generation + 1;
-            for (int w = 1; w < threads; w++) {
+            pending.set(active - 1);
+            state = (((state >>> ACTIVE_BITS) + 1) << ACTIVE_BITS) | active;
+            for (int w = 1; w < active; w++) {
                 Worker worker = workers[w];
                 if (worker.parked) {
                     LockSupport.unpark(worker);
@@ -145,7 +167,7 @@ public final class WorkerPool implements AutoCloseable {
             } catch (Throwable t) {
                 failures[0] = t;
             }
-            awaitWorkers();
+            awaitWorkers(active);
             this.task = null;
             rethrowFirstFailure();
         } finally {
@@ -153,7 +175,10 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
-    private void awaitWorkers() {
+    /** Parked waits are bounded so that a worker thread that died cannot hang the caller. */
+    private static final long LIVENESS_CHECK_NANOS = 100_000_000L;
+
+    private void awaitWorkers(int active) {
         if (pending.get() == 0) {
             return;
         }
@@ -161,12 +186,28 @@ public final class WorkerPool implements AutoCloseable {
         if (pending.get() == 0) {
             return;
         }
-        Thread me = Thread.currentThread();
-        parkedCaller = me;
-        while (pending.get() != 0) {
-            LockSupport.park(this);
+        parkedCaller = Thread.currentThread();
+        try {
+            while (pending.get() != 0) {
+                LockSupport.parkNanos(this, LIVENESS_CHECK_NANOS);
+                if (pending.get() != 0) {
+                    checkAlive(active);
+                }
+            }
+        } finally {
+            parkedCaller = null;
         }
-        parkedCaller = null;
+    }
+
+    /** A worker ends only at close; one that ended otherwise (a VM error outside its task) broke the pool. */
+    private void checkAlive(int active) {
+        for (int w = 1; w < active; w++) {
+            if (!workers[w].isAlive()) {
+                closed = true;
+                throw new IllegalStateException("worker thread " + workers[w].getName()
+                        + " has died; the pool " + name + " cannot continue");
+            }
+        }
     }
 
     /**
@@ -218,7 +259,7 @@ public final class WorkerPool implements AutoCloseable {
             return;
         }
         closed = true;
-        generation = generation + 1;
+        state = ((state >>> ACTIVE_BITS) + 1) << ACTIVE_BITS;
         for (int w = 1; w < threads; w++) {
             LockSupport.unpark(workers[w]);
         }
@@ -255,14 +296,16 @@ public final class WorkerPool implements AutoCloseable {
 
         @Override
         public void run() {
-            // Generation 0 is the one before any dispatch. Reading the field here instead would
-            // miss a dispatch made between start() and this thread's first instruction.
+            // State 0 is the one before any dispatch. Reading the field here instead would miss a
+            // dispatch made between start() and this thread's first instruction.
             long seen = 0L;
             while (true) {
-                long now = awaitGeneration(seen);
-                seen = now;
+                seen = awaitChange(seen);
                 if (closed) {
                     return;
+                }
+                if (id >= (int) (seen & ACTIVE_MASK)) {
+                    continue;
                 }
                 try {
                     task.run(id);
@@ -278,11 +321,11 @@ public final class WorkerPool implements AutoCloseable {
             }
         }
 
-        /** Waits until the generation differs from {@code seen}; returns the new generation. */
-        private long awaitGeneration(long seen) {
+        /** Waits until the state differs from {@code seen}; returns the new state. */
+        private long awaitChange(long seen) {
             long g;
             for (int i = 0; i < PAUSE_SPINS; i++) {
-                if ((g = generation) != seen) {
+                if ((g = state) != seen) {
                     return g;
                 }
                 Thread.onSpinWait();
@@ -290,7 +333,7 @@ public final class WorkerPool implements AutoCloseable {
             if (spinNanos > 0) {
                 long start = System.nanoTime();
                 while (System.nanoTime() - start < spinNanos) {
-                    if ((g = generation) != seen) {
+                    if ((g = state) != seen) {
                         return g;
                     }
                     Thread.yield();
@@ -298,13 +341,13 @@ public final class WorkerPool implements AutoCloseable {
             }
             while (true) {
                 parked = true;
-                if ((g = generation) != seen) {
+                if ((g = state) != seen) {
                     parked = false;
                     return g;
                 }
                 LockSupport.park(WorkerPool.this);
                 parked = false;
-                if ((g = generation) != seen) {
+                if ((g = state) != seen) {
                     return g;
                 }
             }
