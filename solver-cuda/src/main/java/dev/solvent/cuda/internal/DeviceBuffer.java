@@ -41,11 +41,6 @@ public final class DeviceBuffer implements AutoCloseable {
         return allocation.ptr;
     }
 
-    /** The device address {@code offsetBytes} bytes into the buffer. */
-    CUdeviceptr ptr(long offsetBytes) {
-        return ptr().withByteOffset(offsetBytes);
-    }
-
     /** Allocated size in bytes. */
     public long bytes() {
         return allocation.bytes;
