@@ -139,23 +139,27 @@ public final class DeviceMemory implements AutoCloseable {
      * program never needs it (allocation does it when memory runs short).
      */
     public void reclaim() {
-        for (int round = 0; round < 5; round++) {
+        // The cleaner thread queues what a collection found unreachable some time after the
+        // collection; stop after two rounds in a row in which nothing arrived.
+        int quiet = 0;
+        for (int round = 0; round < 20 && quiet < 2; round++) {
             System.gc();
             try {
-                Thread.sleep(20);
+                Thread.sleep(25);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                break;
+                return;
             }
             synchronized (this) {
                 if (closed) {
                     return;
                 }
-                context.makeCurrent();
-                boolean any = !unreachable.isEmpty();
-                drain();
-                if (!any && round > 0) {
-                    return;
+                if (unreachable.isEmpty()) {
+                    quiet++;
+                } else {
+                    quiet = 0;
+                    context.makeCurrent();
+                    drain();
                 }
             }
         }
