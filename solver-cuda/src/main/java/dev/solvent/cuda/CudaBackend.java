@@ -443,6 +443,7 @@ public final class CudaBackend implements Backend {
         begin();
         checkApply(own(a), x, r);
         sameLength(b, r);
+        distinct(b, r, "b and r");
         if (a instanceof CudaCsr m) {
             if (usesCusparse()) {
                 // r = b, then r = -A x + 1 r.
@@ -477,6 +478,13 @@ public final class CudaBackend implements Backend {
         sameLength(p, q);
         sameLength(p, x);
         sameLength(p, r);
+        // The kernel's arguments are __restrict__: the four vectors must not alias.
+        distinct(p, q, "p and q");
+        distinct(x, r, "x and r");
+        distinct(p, x, "p and x");
+        distinct(p, r, "p and r");
+        distinct(q, x, "q and x");
+        distinct(q, r, "q and r");
         return kernels.cgUpdate(p.length(), alpha, buf(p), buf(q), buf(x), buf(r));
     }
 
@@ -485,6 +493,8 @@ public final class CudaBackend implements Backend {
         begin();
         sameLength(d, r);
         sameLength(d, z);
+        distinct(r, z, "r and z");
+        distinct(d, z, "d and z");
         return kernels.diagScaleDot(d.length(), buf(d), buf(r), buf(z));
     }
 
