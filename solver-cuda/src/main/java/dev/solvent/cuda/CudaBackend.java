@@ -375,6 +375,9 @@ public final class CudaBackend implements Backend {
     // ---- operator kernels ---------------------------------------------------------------------
 
     private BoundOperator own(BoundOperator a) {
+        if (a instanceof CudaCsr m && !m.allocatedBy(memory)) {
+            throw new IllegalArgumentException("this matrix was bound by another CUDA backend: bind it with this one");
+        }
         if (a instanceof CudaCsr || a instanceof CudaStencil || a instanceof HostOperator) {
             return a;
         }

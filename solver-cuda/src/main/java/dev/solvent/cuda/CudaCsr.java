@@ -59,6 +59,11 @@ final class CudaCsr implements BoundOperator {
         return matrix;
     }
 
+    /** Whether this matrix lives in {@code m}'s allocations (was bound by that backend). */
+    boolean allocatedBy(DeviceMemory m) {
+        return memory == m;
+    }
+
     CsrMatrix matrix() {
         return matrix;
     }

@@ -315,8 +315,15 @@ class CudaConformanceTest {
             Vector host = new ReferenceBackend().allocate(64);
             assertThrows(IllegalArgumentException.class, () -> gpu.dot(host, r));
             assertThrows(IllegalArgumentException.class, () -> withLibraries.dot(r, r), "vector of another CUDA backend");
+            Vector other = withLibraries.allocate(64);
+            assertThrows(IllegalArgumentException.class, () -> withLibraries.applyDot(lower, other, withLibraries.allocate(64)),
+                    "matrix of another CUDA backend");
             assertThrows(IllegalArgumentException.class, () -> gpu.dot(r, gpu.allocate(63)));
             assertThrows(UnsupportedOperationException.class, () -> gpu.wrap(new double[3]));
+            // Aliasing that the __restrict__ kernels cannot take.
+            assertThrows(IllegalArgumentException.class, () -> gpu.residual(st, r, z, r));
+            assertThrows(IllegalArgumentException.class, () -> gpu.residual(st, r, z, z));
+            assertThrows(IllegalArgumentException.class, () -> gpu.cgUpdate(1.0, r, z, r, gpu.allocate(64)));
         }
     }
 
