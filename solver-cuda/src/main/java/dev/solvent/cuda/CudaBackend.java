@@ -109,7 +109,7 @@ public final class CudaBackend implements Backend {
         try {
             memory = new DeviceMemory(context);
             try {
-                kernels = new Kernels(context, memory);
+                kernels = Kernels.load(context, memory);
             } catch (CudaException e) {
                 throw new BackendUnavailableException("CUDA backend unavailable on device " + deviceOrdinal + " ("
                         + context.name() + ", driver CUDA " + Cuda.versionString(Cuda.driverVersion())
