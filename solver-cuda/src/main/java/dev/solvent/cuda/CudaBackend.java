@@ -1,0 +1,582 @@
+package dev.solvent.cuda;
+
+import dev.solvent.backend.Backend;
+import dev.solvent.backend.BackendUnavailableException;
+import dev.solvent.backend.BoundOperator;
+import dev.solvent.backend.SweepDirection;
+import dev.solvent.backend.Vector;
+import dev.solvent.cuda.internal.Cuda;
+import dev.solvent.cuda.internal.CudaContext;
+import dev.solvent.cuda.internal.DeviceBuffer;
+import dev.solvent.cuda.internal.DeviceMemory;
+import dev.solvent.cuda.internal.Kernels;
+import dev.solvent.cuda.internal.VendorLibraries;
+import dev.solvent.matrix.CsrMatrix;
+import dev.solvent.matrix.LinearOperator;
+import dev.solvent.matrix.Stencil7Operator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The CUDA backend: vectors and matrices in device memory, the project's own kernels (loaded as
+ * PTX through the JCuda driver API), and cuSPARSE/cuBLAS where their libraries load.
+ *
+ * <p>What runs where:
+ * <ul>
+ *   <li>CSR {@code apply}: cuSPARSE SpMV when it loads, else {@code solvent_csr_spmv}.
+ *       {@code applyDot} and {@code residual} on CSR use cuSPARSE SpMV followed by a dot product
+ *       when cuSPARSE loads (three passes over the vectors), else the fused one-pass kernels
+ *       {@code solvent_csr_spmv_dot} and {@code solvent_csr_residual}.</li>
+ *   <li>{@link Stencil7Operator}: the matrix-free kernels {@code solvent_stencil7_*}, always.</li>
+ *   <li>{@code dot}, {@code axpy}, {@code scale}: cuBLAS when it loads, else our kernels.</li>
+ *   <li>{@code cgDirection}, {@code cgUpdate}, {@code diagonalScaleDot}: our fused kernels.</li>
+ *   <li>{@code sorSweep} and {@code ssorApplyDot}: our kernels in a MULTICOLOUR ordering
+ *       ({@link MulticolorOrdering}: greedy colouring, red-black for 5- and 7-point stencils),
+ *       colours in sequence, rows of a colour in parallel. <b>This converges differently from
+ *       the lexicographic SOR/SSOR of the CPU backends</b>: iterates, iteration counts and SSOR-PCG
+ *       counts differ; {@link MulticolorOrdering} is the sequential reference it is tested against.</li>
+ *   <li>{@code choleskySolveDot} (IC(0)) is not implemented: it throws
+ *       {@link UnsupportedOperationException}. Sparse triangular solves are sequential by nature;
+ *       a GPU IC(0) (level scheduling or cuSPARSE SpSV) is out of scope for now.</li>
+ *   <li>Any other {@link LinearOperator}: applied on the host, with a copy each way (logged).</li>
+ * </ul>
+ * {@link #create(int, boolean)} with {@code false} forces our kernels everywhere.
+ *
+ * <p>Scalars: each kernel that ends in a reduction copies back exactly the one double the SPI
+ * returns; nothing else crosses to the host during an iteration.
+ *
+ * <p>Threads: like every {@link Backend}, one call at a time (methods are synchronised); each call
+ * makes the device's primary context current on the calling thread first, so any thread may call.
+ *
+ * <p>Memory: vectors have no {@code close()} in the SPI, so a vector's device memory is freed by
+ * {@link #release}, by {@link #close}, or after the vector becomes unreachable (queued by a
+ * {@link java.lang.ref.Cleaner}, freed at the next allocation; an allocation that finds the device
+ * full collects garbage and retries before throwing {@link DeviceOutOfMemoryException}). Bound
+ * operators are freed by their {@code close()} (a bound solver closes its own).
+ */
+public final class CudaBackend implements Backend {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CudaBackend.class);
+
+    private final CudaContext context;
+    private final DeviceMemory memory;
+    private final Kernels kernels;
+    private final VendorLibraries libs;
+    private boolean closed;
+    private boolean warnedHostOperator;
+
+    private CudaBackend(CudaContext context, DeviceMemory memory, Kernels kernels, VendorLibraries libs) {
+        this.context = context;
+        this.memory = memory;
+        this.kernels = kernels;
+        this.libs = libs;
+    }
+
+    /**
+     * A backend on device {@code deviceOrdinal}, using cuSPARSE and cuBLAS where they load.
+     *
+     * @throws BackendUnavailableException saying why (JCuda's driver binding did not load, no
+     *                                     NVIDIA driver, no such device, the PTX does not load)
+     */
+    public static CudaBackend create(int deviceOrdinal) {
+        return create(deviceOrdinal, true);
+    }
+
+    /**
+     * A backend on device {@code deviceOrdinal}.
+     *
+     * @param useVendorLibraries try cuSPARSE and cuBLAS (true), or run only the project's kernels
+     * @throws BackendUnavailableException saying why the backend cannot run here
+     */
+    public static CudaBackend create(int deviceOrdinal, boolean useVendorLibraries) {
+        Cuda.initialize();
+        int devices = Cuda.deviceCount();
+        if (deviceOrdinal < 0 || deviceOrdinal >= devices) {
+            throw new BackendUnavailableException("CUDA backend unavailable: device " + deviceOrdinal
+                    + " does not exist (" + devices + " CUDA device(s) found)");
+        }
+        CudaContext context;
+        try {
+            context = new CudaContext(deviceOrdinal);
+        } catch (CudaException e) {
+            // For example a device in exclusive or prohibited compute mode, or one already full.
+            throw new BackendUnavailableException("CUDA backend unavailable: could not open device " + deviceOrdinal
+                    + ": " + e.getMessage(), e);
+        }
+        DeviceMemory memory = null;
+        Kernels kernels = null;
+        VendorLibraries libs = null;
+        try {
+            memory = new DeviceMemory(context);
+            try {
+                kernels = Kernels.load(context, memory);
+            } catch (CudaException e) {
+                throw new BackendUnavailableException("CUDA backend unavailable on device " + deviceOrdinal + " ("
+                        + context.name() + ", driver CUDA " + Cuda.versionString(Cuda.driverVersion())
+                        + "): the kernels did not load: " + e.getMessage(), e);
+            }
+            libs = useVendorLibraries ? VendorLibraries.open(context) : null;
+            CudaBackend backend = new CudaBackend(context, memory, kernels, libs);
+            LOG.info("{}", backend.describe());
+            return backend;
+        } catch (RuntimeException | Error e) {
+            closeQuietly(libs);
+            closeQuietly(kernels);
+            closeQuietly(memory);
+            closeQuietly(context);
+            throw e;
+        }
+    }
+
+    /**
+     * Whether a CUDA device can be used here; never throws, never crashes on a machine without a
+     * driver. The reason when it cannot is in {@link #unavailableReason()}.
+     */
+    public static boolean isAvailable() {
+        return unavailableReason() == null;
+    }
+
+    /** Why the CUDA driver cannot be used here, or null when it can. */
+    public static String unavailableReason() {
+        try {
+            Cuda.initialize();
+            return null;
+        } catch (BackendUnavailableException e) {
+            return e.getMessage();
+        } catch (Throwable t) {
+            return "CUDA backend unavailable: " + t;
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // Cleaning up after a failed start: the original failure is the one to report.
+            }
+        }
+    }
+
+    // ---- identity -----------------------------------------------------------------------------
+
+    @Override
+    public String name() {
+        return "cuda";
+    }
+
+    /** Host threads: one; the parallelism is on the device. */
+    @Override
+    public int threads() {
+        return 1;
+    }
+
+    @Override
+    public boolean isHost() {
+        return false;
+    }
+
+    /** Device name, compute capability, driver version and which libraries run. */
+    public String describe() {
+        return "CUDA backend on device " + context.ordinal() + " (" + context.name() + ", compute capability "
+                + context.computeCapability() + ", " + context.multiprocessors() + " SMs), driver CUDA "
+                + Cuda.versionString(Cuda.driverVersion()) + "; CSR SpMV: "
+                + (usesCusparse() ? "cuSPARSE" : "Solvent kernels") + "; BLAS-1: "
+                + (usesCublas() ? "cuBLAS" : "Solvent kernels");
+    }
+
+    public String deviceName() {
+        return context.name();
+    }
+
+    public int deviceOrdinal() {
+        return context.ordinal();
+    }
+
+    /** Whether CSR SpMV runs on cuSPARSE (else the project's kernels). */
+    public boolean usesCusparse() {
+        return libs != null && libs.hasCusparse();
+    }
+
+    /** Whether dot/axpy/scale run on cuBLAS (else the project's kernels). */
+    public boolean usesCublas() {
+        return libs != null && libs.hasCublas();
+    }
+
+    /** Free and total device memory in bytes ({@code cuMemGetInfo}), for the whole device. */
+    public record MemoryInfo(long freeBytes, long totalBytes) {
+    }
+
+    public synchronized MemoryInfo memoryInfo() {
+        begin();
+        long[] info = context.memoryInfo();
+        return new MemoryInfo(info[0], info[1]);
+    }
+
+    /** Bytes of device memory this backend currently holds (vectors, matrices, workspaces). */
+    public long liveDeviceBytes() {
+        return memory.liveBytes();
+    }
+
+    /** Frees now the device memory of vectors and matrices that are no longer reachable. */
+    public void reclaim() {
+        memory.reclaim();
+    }
+
+    /** Frees a vector's device memory now; using it afterwards throws. */
+    public synchronized void release(Vector v) {
+        begin();
+        buf(v).close();
+    }
+
+    /** Waits for all queued kernels; surfaces an asynchronous kernel error as a {@link CudaException}. */
+    public synchronized void synchronize() {
+        begin();
+        context.synchronize();
+    }
+
+    // ---- vectors ------------------------------------------------------------------------------
+
+    private void begin() {
+        if (closed) {
+            throw new IllegalStateException("the CUDA backend has been closed");
+        }
+        context.makeCurrent();
+    }
+
+    private DeviceBuffer buf(Vector v) {
+        if (v instanceof DeviceVector dv && dv.owner == this) {
+            if (dv.buffer.isFreed()) {
+                throw new IllegalStateException("vector used after CudaBackend.release");
+            }
+            return dv.buffer;
+        }
+        throw new IllegalArgumentException("expected a vector of this CUDA backend, got "
+                + (v == null ? "null" : v.getClass().getName())
+                + " (vectors must be used with the backend that allocated them)");
+    }
+
+    private static void sameLength(Vector a, Vector b) {
+        if (a.length() != b.length()) {
+            throw new IllegalArgumentException("vector lengths differ: " + a.length() + " and " + b.length());
+        }
+    }
+
+    private static void distinct(Vector a, Vector b, String what) {
+        if (a == b) {
+            throw new IllegalArgumentException(what + " must be different vectors");
+        }
+    }
+
+    private DeviceVector newVector(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("negative vector length " + n);
+        }
+        DeviceBuffer b = memory.allocate(8L * n, null);
+        DeviceVector v = new DeviceVector(this, b, n);
+        b.freeWhenUnreachable(v);
+        return v;
+    }
+
+    @Override
+    public synchronized Vector allocate(int n) {
+        begin();
+        DeviceVector v = newVector(n);
+        v.buffer.zero(8L * n);
+        return v;
+    }
+
+    /** Not possible: device memory cannot alias a Java array. */
+    @Override
+    public Vector wrap(double[] values) {
+        throw new UnsupportedOperationException("the CUDA backend keeps vectors in device memory and cannot wrap a"
+                + " Java array; use upload and download");
+    }
+
+    @Override
+    public synchronized Vector upload(double[] values) {
+        begin();
+        DeviceVector v = newVector(values.length);
+        v.buffer.upload(values);
+        return v;
+    }
+
+    @Override
+    public synchronized void download(Vector v, double[] dst) {
+        begin();
+        if (v.length() != dst.length) {
+            throw new IllegalArgumentException("vector lengths differ: " + v.length() + " and " + dst.length);
+        }
+        buf(v).download(dst);
+    }
+
+    @Override
+    public synchronized BoundOperator bind(LinearOperator op) {
+        begin();
+        if (op instanceof CsrMatrix m) {
+            return new CudaCsr(m, memory);
+        }
+        if (op instanceof Stencil7Operator s) {
+            return new CudaStencil(s);
+        }
+        if (!warnedHostOperator) {
+            warnedHostOperator = true;
+            LOG.warn("no CUDA kernel for {}: it will be applied on the host, copying each vector both ways",
+                    op.getClass().getSimpleName());
+        }
+        return new HostOperator(op);
+    }
+
+    // ---- BLAS-1 -------------------------------------------------------------------------------
+
+    @Override
+    public synchronized void fill(Vector x, double value) {
+        begin();
+        kernels.fill(x.length(), value, buf(x));
+    }
+
+    @Override
+    public synchronized void copy(Vector src, Vector dst) {
+        begin();
+        sameLength(src, dst);
+        if (src != dst) {
+            buf(dst).copyFrom(buf(src), 8L * src.length());
+        }
+    }
+
+    @Override
+    public synchronized double dot(Vector x, Vector y) {
+        begin();
+        sameLength(x, y);
+        return usesCublas() ? libs.dot(x.length(), buf(x), buf(y)) : kernels.dot(x.length(), buf(x), buf(y));
+    }
+
+    @Override
+    public synchronized void axpy(double alpha, Vector x, Vector y) {
+        begin();
+        sameLength(x, y);
+        if (usesCublas()) {
+            libs.axpy(x.length(), alpha, buf(x), buf(y));
+        } else {
+            kernels.axpy(x.length(), alpha, buf(x), buf(y));
+        }
+    }
+
+    @Override
+    public synchronized void scale(double alpha, Vector x) {
+        begin();
+        if (usesCublas()) {
+            libs.scale(x.length(), alpha, buf(x));
+        } else {
+            kernels.scale(x.length(), alpha, buf(x));
+        }
+    }
+
+    // ---- operator kernels ---------------------------------------------------------------------
+
+    private BoundOperator own(BoundOperator a) {
+        if (a instanceof CudaCsr m && !m.allocatedBy(memory)) {
+            throw new IllegalArgumentException("this matrix was bound by another CUDA backend: bind it with this one");
+        }
+        if (a instanceof CudaCsr || a instanceof CudaStencil || a instanceof HostOperator) {
+            return a;
+        }
+        throw new IllegalArgumentException("expected an operator bound by a CUDA backend, got "
+                + a.getClass().getName() + " (bind the operator with this backend)");
+    }
+
+    private static void checkApply(BoundOperator a, Vector x, Vector y) {
+        if (x.length() != a.cols()) {
+            throw new IllegalArgumentException("input vector has length " + x.length() + " but the operator has "
+                    + a.cols() + " columns");
+        }
+        if (y.length() != a.rows()) {
+            throw new IllegalArgumentException("output vector has length " + y.length() + " but the operator has "
+                    + a.rows() + " rows");
+        }
+        distinct(x, y, "input and output");
+    }
+
+    private void hostApply(HostOperator h, Vector x, Vector y) {
+        double[] hx = new double[x.length()];
+        double[] hy = new double[y.length()];
+        buf(x).download(hx);
+        h.operator.apply(hx, hy);
+        buf(y).upload(hy);
+    }
+
+    @Override
+    public synchronized void apply(BoundOperator a, Vector x, Vector y) {
+        begin();
+        checkApply(own(a), x, y);
+        if (a instanceof CudaCsr m) {
+            if (usesCusparse()) {
+                m.cusparse(libs).spmv(1.0, buf(x), 0.0, buf(y));
+            } else {
+                kernels.csrSpmv(m.rows(), m.rowPtr, m.colIdx, m.values, buf(x), buf(y));
+            }
+        } else if (a instanceof CudaStencil s) {
+            kernels.stencilSpmv(s.stencil, buf(x), buf(y));
+        } else {
+            hostApply((HostOperator) a, x, y);
+        }
+    }
+
+    @Override
+    public synchronized double applyDot(BoundOperator a, Vector p, Vector q) {
+        begin();
+        checkApply(own(a), p, q);
+        sameLength(p, q);
+        if (a instanceof CudaCsr m) {
+            if (usesCusparse()) {
+                m.cusparse(libs).spmv(1.0, buf(p), 0.0, buf(q));
+                return dot(p, q);
+            }
+            return kernels.csrSpmvDot(m.rows(), m.rowPtr, m.colIdx, m.values, buf(p), buf(q));
+        }
+        if (a instanceof CudaStencil s) {
+            return kernels.stencilSpmvDot(s.stencil, buf(p), buf(q));
+        }
+        hostApply((HostOperator) a, p, q);
+        return dot(p, q);
+    }
+
+    @Override
+    public synchronized double residual(BoundOperator a, Vector b, Vector x, Vector r) {
+        begin();
+        checkApply(own(a), x, r);
+        sameLength(b, r);
+        distinct(b, r, "b and r");
+        if (a instanceof CudaCsr m) {
+            if (usesCusparse()) {
+                // r = b, then r = -A x + 1 r.
+                copy(b, r);
+                m.cusparse(libs).spmv(-1.0, buf(x), 1.0, buf(r));
+                return dot(r, r);
+            }
+            return kernels.csrResidual(m.rows(), m.rowPtr, m.colIdx, m.values, buf(b), buf(x), buf(r));
+        }
+        if (a instanceof CudaStencil s) {
+            return kernels.stencilResidual(s.stencil, buf(b), buf(x), buf(r));
+        }
+        hostApply((HostOperator) a, x, r);
+        // r = A x; now r = b - r as -1 (r - b).
+        axpy(-1.0, b, r);
+        scale(-1.0, r);
+        return dot(r, r);
+    }
+
+    // ---- fused CG steps -----------------------------------------------------------------------
+
+    @Override
+    public synchronized void cgDirection(Vector z, double beta, Vector p) {
+        begin();
+        sameLength(z, p);
+        kernels.cgDirection(p.length(), buf(z), beta, buf(p));
+    }
+
+    @Override
+    public synchronized double cgUpdate(double alpha, Vector p, Vector q, Vector x, Vector r) {
+        begin();
+        sameLength(p, q);
+        sameLength(p, x);
+        sameLength(p, r);
+        // The kernel's arguments are __restrict__: the four vectors must not alias.
+        distinct(p, q, "p and q");
+        distinct(x, r, "x and r");
+        distinct(p, x, "p and x");
+        distinct(p, r, "p and r");
+        distinct(q, x, "q and x");
+        distinct(q, r, "q and r");
+        return kernels.cgUpdate(p.length(), alpha, buf(p), buf(q), buf(x), buf(r));
+    }
+
+    @Override
+    public synchronized double diagonalScaleDot(Vector d, Vector r, Vector z) {
+        begin();
+        sameLength(d, r);
+        sameLength(d, z);
+        distinct(r, z, "r and z");
+        distinct(d, z, "d and z");
+        return kernels.diagScaleDot(d.length(), buf(d), buf(r), buf(z));
+    }
+
+    // ---- relaxation ---------------------------------------------------------------------------
+
+    private static CudaCsr csr(BoundOperator a, String kernel) {
+        if (a instanceof CudaCsr m) {
+            return m;
+        }
+        throw new UnsupportedOperationException(kernel + " needs an assembled CsrMatrix, got "
+                + a.source().getClass().getSimpleName());
+    }
+
+    /**
+     * One SOR sweep in the MULTICOLOUR ordering (see {@link MulticolorOrdering#sorSweep}): colours
+     * in order for {@link SweepDirection#FORWARD}, reversed for {@code BACKWARD}, both for
+     * {@code SYMMETRIC}. Not the lexicographic sweep of the CPU backends: it converges differently.
+     */
+    @Override
+    public synchronized void sorSweep(BoundOperator a, Vector b, Vector x, double omega, SweepDirection direction) {
+        begin();
+        CudaCsr m = csr(own(a), "SOR");
+        checkApply(m, x, b);
+        Kernels.ColouredCsr c = m.coloured();
+        DeviceBuffer bb = buf(b);
+        DeviceBuffer xx = buf(x);
+        if (direction != SweepDirection.BACKWARD) {
+            for (int k = 0; k < c.colourPtr().length - 1; k++) {
+                kernels.colourSor(c, k, bb, xx, omega);
+            }
+        }
+        if (direction != SweepDirection.FORWARD) {
+            for (int k = c.colourPtr().length - 2; k >= 0; k--) {
+                kernels.colourSor(c, k, bb, xx, omega);
+            }
+        }
+    }
+
+    /**
+     * The SSOR preconditioner in the MULTICOLOUR ordering (see
+     * {@link MulticolorOrdering#ssorApplyDot}); symmetric positive definite for SPD A, but a
+     * different preconditioner from lexicographic SSOR, so PCG iteration counts differ.
+     */
+    @Override
+    public synchronized double ssorApplyDot(BoundOperator a, Vector r, Vector z, double omega) {
+        begin();
+        CudaCsr m = csr(own(a), "SSOR");
+        checkApply(m, r, z);
+        return kernels.colourSsorApplyDot(m.coloured(), buf(r), buf(z), omega);
+    }
+
+    /** Not implemented on the GPU: always throws {@link UnsupportedOperationException}. */
+    @Override
+    public double choleskySolveDot(BoundOperator lower, Vector r, Vector z) {
+        throw new UnsupportedOperationException("IC(0) is not available on the CUDA backend: its triangular solves"
+                + " are sequential and a GPU version (level scheduling or cuSPARSE SpSV) is out of scope. Use the"
+                + " jacobi or ssor preconditioner (multicolour SSOR runs on the GPU), or ic0 on the cpu backend.");
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            context.makeCurrent();
+            if (libs != null) {
+                libs.close();
+            }
+            kernels.close();
+            memory.close();
+        } finally {
+            context.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return closed ? "CudaBackend[closed]" : "CudaBackend[" + context.name() + "]";
+    }
+}

@@ -1,0 +1,339 @@
+package dev.solvent.cuda.internal;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import jcuda.Pointer;
+import jcuda.Sizeof;
+import jcuda.driver.CUfunction;
+import jcuda.driver.JCudaDriver;
+
+/**
+ * Typed launchers for the project's own kernels (src/main/cuda, loaded from the PTX resources).
+ * The math of each kernel is written over it in the .cu source.
+ *
+ * <p>Launch shape: {@link #BLOCK} threads per block and grid-stride loops, with the grid capped
+ * at what the device keeps resident (8 blocks of 256 threads per multiprocessor), so the partial
+ * sums of a reduction always fit one buffer allocated here once. A kernel that ends in a dot
+ * product leaves one partial per block; {@code solvent_reduce} sums them in one block and the
+ * host copies back that single double: the only device-to-host traffic of an iteration.
+ *
+ * <p>Launches are asynchronous; only methods that return a double wait for the device. With the
+ * system property {@code solvent.cuda.sync=true} every launch is followed by a synchronisation,
+ * so that an error names the kernel that caused it.
+ *
+ * <p>Each launcher passes its arguments as Java values in the kernel's parameter order; a test
+ * (KernelLaunchTest) replays every launcher against the parameter lists of the .cu sources and
+ * the PTX, so a wrong order or type is caught without a GPU.
+ */
+public final class Kernels implements AutoCloseable {
+
+    /** Threads per block; must equal SOLVENT_BLOCK in solvent_common.cuh. */
+    public static final int BLOCK = 256;
+
+    /** Entry points of blas.ptx that this class launches. */
+    public static final List<String> BLAS_ENTRIES = List.of("solvent_fill", "solvent_axpy", "solvent_scale",
+            "solvent_dot", "solvent_reduce", "solvent_cg_direction", "solvent_cg_update", "solvent_diag_scale_dot");
+    /** Entry points of spmv.ptx that this class launches. */
+    public static final List<String> SPMV_ENTRIES = List.of("solvent_csr_spmv", "solvent_csr_spmv_dot",
+            "solvent_csr_residual", "solvent_stencil7_spmv", "solvent_stencil7_spmv_dot", "solvent_stencil7_residual");
+    /** Entry points of relax.ptx that this class launches. */
+    public static final List<String> RELAX_ENTRIES = List.of("solvent_colour_sor", "solvent_colour_ssor_forward",
+            "solvent_colour_ssor_backward");
+
+    /**
+     * Where launches go. The driver in production ({@link DriverDevice}); a recorder in the tests
+     * that check every launcher's arguments against the kernels' signatures without a GPU.
+     * Arguments are {@link Integer} ({@code int}), {@link Double} ({@code double}) or
+     * {@link DeviceBuffer} (a device pointer), in the kernel's parameter order.
+     */
+    interface Device extends AutoCloseable {
+        void launch(String entry, int blocks, Object[] args);
+
+        /** Copies back the first double of {@code buffer}, waiting for queued kernels. */
+        double read(DeviceBuffer buffer);
+
+        /** Sets the first {@code bytes} of {@code buffer} to zero, in stream order. */
+        void zero(DeviceBuffer buffer, long bytes);
+
+        @Override
+        void close();
+    }
+
+    /** The real device: the three PTX modules loaded into the current context. */
+    private static final class DriverDevice implements Device {
+        private final PtxModule[] modules;
+        private final Map<String, CUfunction> functions = new HashMap<>();
+        private final double[] host = new double[1];
+        private final boolean syncEachLaunch = Boolean.getBoolean("solvent.cuda.sync");
+
+        DriverDevice() {
+            List<PtxModule> loaded = new ArrayList<>();
+            try {
+                for (String name : List.of("blas", "spmv", "relax")) {
+                    PtxModule m = new PtxModule(name);
+                    loaded.add(m);
+                    List<String> entries = switch (name) {
+                        case "blas" -> BLAS_ENTRIES;
+                        case "spmv" -> SPMV_ENTRIES;
+                        default -> RELAX_ENTRIES;
+                    };
+                    for (String entry : entries) {
+                        functions.put(entry, m.function(entry));
+                    }
+                }
+            } catch (RuntimeException e) {
+                for (PtxModule m : loaded) {
+                    try {
+                        m.close();
+                    } catch (RuntimeException ignored) {
+                        // Reporting the load failure matters more than a failed unload.
+                    }
+                }
+                throw e;
+            }
+            this.modules = loaded.toArray(new PtxModule[0]);
+        }
+
+        @Override
+        public void launch(String entry, int blocks, Object[] args) {
+            CUfunction f = functions.get(entry);
+            if (f == null) {
+                throw new IllegalArgumentException("no kernel " + entry);
+            }
+            Pointer[] params = new Pointer[args.length];
+            for (int i = 0; i < args.length; i++) {
+                Object a = args[i];
+                if (a instanceof Integer v) {
+                    params[i] = Pointer.to(new int[] {v});
+                } else if (a instanceof Double v) {
+                    params[i] = Pointer.to(new double[] {v});
+                } else if (a instanceof DeviceBuffer b) {
+                    params[i] = Pointer.to(b.ptr());
+                } else {
+                    throw new IllegalArgumentException(entry + ": argument " + i + " has unsupported type " + a);
+                }
+            }
+            Cuda.check(JCudaDriver.cuLaunchKernel(f, blocks, 1, 1, BLOCK, 1, 1, 0, null, Pointer.to(params), null),
+                    "cuLaunchKernel(" + entry + ")");
+            if (syncEachLaunch) {
+                Cuda.check(JCudaDriver.cuCtxSynchronize(), entry + " (solvent.cuda.sync)");
+            }
+        }
+
+        @Override
+        public double read(DeviceBuffer buffer) {
+            buffer.download(host);
+            return host[0];
+        }
+
+        @Override
+        public void zero(DeviceBuffer buffer, long bytes) {
+            buffer.zero(bytes);
+        }
+
+        @Override
+        public void close() {
+            for (int i = modules.length - 1; i >= 0; i--) {
+                modules[i].close();
+            }
+        }
+    }
+
+    private final Device device;
+    private final int maxBlocks;
+    private final DeviceBuffer partial;
+    private final DeviceBuffer result;
+
+    Kernels(Device device, int maxBlocks, DeviceBuffer partial, DeviceBuffer result) {
+        this.device = device;
+        this.maxBlocks = maxBlocks;
+        this.partial = partial;
+        this.result = result;
+    }
+
+    /**
+     * Loads the three PTX modules into {@code context} and allocates the reduction buffers: one
+     * partial per block of the largest grid (8 blocks of 256 threads per multiprocessor, what the
+     * device keeps resident) and one result.
+     */
+    public static Kernels load(CudaContext context, DeviceMemory memory) {
+        context.makeCurrent();
+        DriverDevice device = new DriverDevice();
+        int maxBlocks = Math.max(1, context.multiprocessors() * (2048 / BLOCK));
+        DeviceBuffer partial = null;
+        try {
+            partial = memory.allocate((long) maxBlocks * Sizeof.DOUBLE, null);
+            DeviceBuffer result = memory.allocate(Sizeof.DOUBLE, null);
+            return new Kernels(device, maxBlocks, partial, result);
+        } catch (RuntimeException e) {
+            if (partial != null) {
+                partial.close();
+            }
+            device.close();
+            throw e;
+        }
+    }
+
+    /** Blocks for a grid-stride loop over {@code n} items. */
+    int blocks(long n) {
+        return (int) Math.max(1, Math.min(maxBlocks, (n + BLOCK - 1) / BLOCK));
+    }
+
+    private void launch(String entry, int blocks, Object... args) {
+        device.launch(entry, blocks, args);
+    }
+
+    /** Second pass of a reduction over the first {@code blocks} partials; copies the sum back. */
+    private double finish(int blocks) {
+        launch("solvent_reduce", 1, blocks, partial, result);
+        return device.read(result);
+    }
+
+    // ---- vector kernels -----------------------------------------------------------------------
+
+    public void fill(int n, double value, DeviceBuffer x) {
+        launch("solvent_fill", blocks(n), n, value, x);
+    }
+
+    public void axpy(int n, double alpha, DeviceBuffer x, DeviceBuffer y) {
+        launch("solvent_axpy", blocks(n), n, alpha, x, y);
+    }
+
+    public void scale(int n, double alpha, DeviceBuffer x) {
+        launch("solvent_scale", blocks(n), n, alpha, x);
+    }
+
+    public double dot(int n, DeviceBuffer x, DeviceBuffer y) {
+        int g = blocks(n);
+        launch("solvent_dot", g, n, x, y, partial);
+        return finish(g);
+    }
+
+    public void cgDirection(int n, DeviceBuffer z, double beta, DeviceBuffer pv) {
+        launch("solvent_cg_direction", blocks(n), n, z, beta, pv);
+    }
+
+    public double cgUpdate(int n, double alpha, DeviceBuffer pv, DeviceBuffer q, DeviceBuffer x, DeviceBuffer r) {
+        int g = blocks(n);
+        launch("solvent_cg_update", g, n, alpha, pv, q, x, r, partial);
+        return finish(g);
+    }
+
+    public double diagScaleDot(int n, DeviceBuffer d, DeviceBuffer r, DeviceBuffer z) {
+        int g = blocks(n);
+        launch("solvent_diag_scale_dot", g, n, d, r, z, partial);
+        return finish(g);
+    }
+
+    // ---- CSR ----------------------------------------------------------------------------------
+
+    public void csrSpmv(int n, DeviceBuffer rp, DeviceBuffer ci, DeviceBuffer v, DeviceBuffer x, DeviceBuffer y) {
+        launch("solvent_csr_spmv", blocks(n), n, rp, ci, v, x, y);
+    }
+
+    public double csrSpmvDot(int n, DeviceBuffer rp, DeviceBuffer ci, DeviceBuffer v, DeviceBuffer pv, DeviceBuffer q) {
+        int g = blocks(n);
+        launch("solvent_csr_spmv_dot", g, n, rp, ci, v, pv, q, partial);
+        return finish(g);
+    }
+
+    public double csrResidual(int n, DeviceBuffer rp, DeviceBuffer ci, DeviceBuffer v, DeviceBuffer b, DeviceBuffer x,
+                              DeviceBuffer r) {
+        int g = blocks(n);
+        launch("solvent_csr_residual", g, n, rp, ci, v, b, x, r, partial);
+        return finish(g);
+    }
+
+    // ---- 7-point stencil ----------------------------------------------------------------------
+
+    /** Stencil geometry and coefficients, as kernel arguments. */
+    public record Stencil(int nx, int ny, int nz, double center, double wx, double wy, double wz) {
+        long n() {
+            return (long) nx * ny * nz;
+        }
+
+        Object[] args(Object... rest) {
+            Object[] a = new Object[7 + rest.length];
+            a[0] = nx;
+            a[1] = ny;
+            a[2] = nz;
+            a[3] = center;
+            a[4] = wx;
+            a[5] = wy;
+            a[6] = wz;
+            System.arraycopy(rest, 0, a, 7, rest.length);
+            return a;
+        }
+    }
+
+    public void stencilSpmv(Stencil s, DeviceBuffer x, DeviceBuffer y) {
+        launch("solvent_stencil7_spmv", blocks(s.n()), s.args(x, y));
+    }
+
+    public double stencilSpmvDot(Stencil s, DeviceBuffer pv, DeviceBuffer q) {
+        int g = blocks(s.n());
+        launch("solvent_stencil7_spmv_dot", g, s.args(pv, q, partial));
+        return finish(g);
+    }
+
+    public double stencilResidual(Stencil s, DeviceBuffer b, DeviceBuffer x, DeviceBuffer r) {
+        int g = blocks(s.n());
+        launch("solvent_stencil7_residual", g, s.args(b, x, r, partial));
+        return finish(g);
+    }
+
+    // ---- multicolour relaxation ---------------------------------------------------------------
+
+    /** A CSR matrix with its colour ordering on the device, as the relaxation kernels need it. */
+    public record ColouredCsr(int n, DeviceBuffer rp, DeviceBuffer ci, DeviceBuffer v, DeviceBuffer diag,
+                              DeviceBuffer order, DeviceBuffer colour, int[] colourPtr) {
+        int colours() {
+            return colourPtr.length - 1;
+        }
+    }
+
+    /** SOR over the rows of colour {@code c}, in place in x. */
+    public void colourSor(ColouredCsr m, int c, DeviceBuffer b, DeviceBuffer x, double omega) {
+        int first = m.colourPtr[c];
+        int count = m.colourPtr[c + 1] - first;
+        launch("solvent_colour_sor", blocks(count), first, count, m.order, m.rp, m.ci, m.v, m.diag, b, x, omega);
+    }
+
+    /**
+     * The multicolour SSOR preconditioner: the forward pass over colours 0..C-1, the backward pass
+     * over C-1..0 accumulating r.z in the partials, and the final reduction. Returns {@code r . z}.
+     */
+    public double colourSsorApplyDot(ColouredCsr m, DeviceBuffer r, DeviceBuffer z, double omega) {
+        int colours = m.colours();
+        for (int c = 0; c < colours; c++) {
+            int first = m.colourPtr[c];
+            int count = m.colourPtr[c + 1] - first;
+            launch("solvent_colour_ssor_forward", blocks(count), first, count, m.order, m.rp, m.ci, m.v, m.diag,
+                    m.colour, r, z, omega);
+        }
+        device.zero(partial, (long) maxBlocks * Sizeof.DOUBLE);
+        int used = 1;
+        for (int c = colours - 1; c >= 0; c--) {
+            int first = m.colourPtr[c];
+            int count = m.colourPtr[c + 1] - first;
+            int g = blocks(count);
+            used = Math.max(used, g);
+            launch("solvent_colour_ssor_backward", g, first, count, m.order, m.rp, m.ci, m.v, m.diag, m.colour,
+                    r, z, omega, partial);
+        }
+        return finish(used);
+    }
+
+    public int maxBlocks() {
+        return maxBlocks;
+    }
+
+    @Override
+    public void close() {
+        partial.close();
+        result.close();
+        device.close();
+    }
+}

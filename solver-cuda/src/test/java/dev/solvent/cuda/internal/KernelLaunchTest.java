@@ -1,0 +1,281 @@
+package dev.solvent.cuda.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import jcuda.driver.CUdeviceptr;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every launcher of {@link Kernels}, replayed against a recording device (no GPU, no driver): each
+ * launch must name a kernel of the PTX, pass as many arguments as it has parameters, each of the
+ * right kind (int, double, pointer) per both the .cu signature and the PTX {@code .param} types,
+ * and each argument must be the value the caller meant for the parameter of that NAME in the .cu
+ * source. Grids must be within the partial-sum buffer, and every reduction must sum exactly the
+ * partials its kernel wrote. A swapped or missing argument, which on a GPU would read garbage or
+ * fault, fails here.
+ */
+class KernelLaunchTest {
+
+    /** One kernel parameter: its name in the .cu source and its kind: i(nt), d(ouble), p(ointer). */
+    record Param(String name, char kind) {
+    }
+
+    record Launch(String entry, int blocks, Object[] args) {
+    }
+
+    private static final int MAX_BLOCKS = 12;
+    private static Map<String, List<Param>> signatures;
+
+    private final List<Launch> launches = new ArrayList<>();
+    private DeviceBuffer partial;
+    private DeviceBuffer result;
+    private Kernels kernels;
+    private final List<String> zeroed = new ArrayList<>();
+
+    private static DeviceBuffer fake(long bytes) {
+        DeviceMemory memory = new DeviceMemory(null);
+        return new DeviceBuffer(memory, new DeviceMemory.Allocation(memory, new CUdeviceptr(), bytes));
+    }
+
+    /** Parameter lists from the .cu sources, their kinds cross-checked with the PTX .param types. */
+    private static synchronized Map<String, List<Param>> signatures() throws IOException {
+        if (signatures != null) {
+            return signatures;
+        }
+        Map<String, List<Param>> all = new HashMap<>();
+        Pattern kernel = Pattern.compile("extern \"C\" __global__ void (\\w+)\\(([^)]*)\\)", Pattern.DOTALL);
+        for (String module : List.of("blas", "spmv", "relax")) {
+            String cu = Files.readString(Path.of("src", "main", "cuda", module + ".cu"));
+            String ptx = new String(PtxModule.readResource(module), StandardCharsets.US_ASCII);
+            Matcher m = kernel.matcher(cu);
+            while (m.find()) {
+                List<Param> params = new ArrayList<>();
+                for (String decl : m.group(2).split(",")) {
+                    String d = decl.trim().replaceAll("\\s+", " ");
+                    String name = d.substring(d.lastIndexOf(' ') + 1).replace("*", "");
+                    char kind = d.contains("*") ? 'p' : d.startsWith("int ") ? 'i' : d.startsWith("double ") ? 'd' : '?';
+                    assertTrue(kind != '?', "unexpected parameter type in " + m.group(1) + ": " + d);
+                    params.add(new Param(name, kind));
+                }
+                // The PTX of this entry: .param .u32/.s32 (int), .f64 (double), .u64 (pointer).
+                Matcher e = Pattern.compile("\\.entry " + m.group(1) + "\\(([^)]*)\\)", Pattern.DOTALL).matcher(ptx);
+                assertTrue(e.find(), m.group(1) + " missing from " + module + ".ptx");
+                List<Character> ptxKinds = new ArrayList<>();
+                Matcher t = Pattern.compile("\\.param \\.(\\w+) ").matcher(e.group(1));
+                while (t.find()) {
+                    ptxKinds.add(switch (t.group(1)) {
+                        case "u32", "s32" -> 'i';
+                        case "f64" -> 'd';
+                        case "u64" -> 'p';
+                        default -> '?';
+                    });
+                }
+                assertEquals(params.stream().map(Param::kind).toList(), ptxKinds, m.group(1) + ": .cu and PTX disagree");
+                all.put(m.group(1), params);
+            }
+        }
+        signatures = all;
+        return all;
+    }
+
+    @BeforeEach
+    void recordingDevice() {
+        partial = fake(8L * MAX_BLOCKS);
+        result = fake(8);
+        Kernels.Device recorder = new Kernels.Device() {
+            @Override
+            public void launch(String entry, int blocks, Object[] args) {
+                launches.add(new Launch(entry, blocks, args.clone()));
+            }
+
+            @Override
+            public double read(DeviceBuffer buffer) {
+                assertSame(result, buffer, "a reduction must read the result buffer");
+                return 42.0;
+            }
+
+            @Override
+            public void zero(DeviceBuffer buffer, long bytes) {
+                assertSame(partial, buffer);
+                assertEquals(8L * MAX_BLOCKS, bytes, "zero all partials");
+                zeroed.add("partial@" + launches.size());
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        kernels = new Kernels(recorder, MAX_BLOCKS, partial, result);
+    }
+
+    /** Checks launch {@code index} against the .cu signature: names map to the expected values. */
+    private void expect(int index, String entry, Map<String, Object> byName) throws IOException {
+        Launch l = launches.get(index);
+        assertEquals(entry, l.entry(), "launch " + index);
+        List<Param> params = signatures().get(entry);
+        assertEquals(params.size(), l.args().length, entry + ": argument count");
+        assertTrue(l.blocks() >= 1 && l.blocks() <= MAX_BLOCKS, entry + ": grid of " + l.blocks() + " blocks");
+        for (int i = 0; i < params.size(); i++) {
+            Param p = params.get(i);
+            Object a = l.args()[i];
+            Class<?> kind = switch (p.kind()) {
+                case 'i' -> Integer.class;
+                case 'd' -> Double.class;
+                default -> DeviceBuffer.class;
+            };
+            assertTrue(kind.isInstance(a), entry + ": parameter " + p.name() + " wants " + kind.getSimpleName() + ", got " + a);
+            assertTrue(byName.containsKey(p.name()), entry + ": test does not say what " + p.name() + " should be");
+            Object want = byName.get(p.name());
+            if (want instanceof DeviceBuffer) {
+                assertSame(want, a, entry + ": parameter " + p.name());
+            } else {
+                assertEquals(want, a, entry + ": parameter " + p.name());
+            }
+        }
+        assertEquals(params.size(), byName.size(), entry + ": the test names parameters the kernel lacks");
+    }
+
+    /** The reduction after launch {@code index - 1}: sums exactly that launch's partials. */
+    private void expectReduce(int index, int blocks) throws IOException {
+        expect(index, "solvent_reduce", map("m", blocks, "partial", partial, "out", result));
+        assertEquals(1, launches.get(index).blocks(), "the second pass runs in one block");
+    }
+
+    private static Map<String, Object> map(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    @Test
+    void vectorLaunchersPassTheirArgumentsInKernelOrder() throws IOException {
+        DeviceBuffer x = fake(8000);
+        DeviceBuffer y = fake(8000);
+        DeviceBuffer z = fake(8000);
+        DeviceBuffer r = fake(8000);
+        DeviceBuffer q = fake(8000);
+        kernels.fill(1000, 2.5, x);
+        kernels.axpy(1000, -0.5, x, y);
+        kernels.scale(1000, 3.0, y);
+        assertEquals(42.0, kernels.dot(1000, x, y));
+        kernels.cgDirection(1000, z, 0.25, x);
+        assertEquals(42.0, kernels.cgUpdate(1000, 0.75, x, q, y, r));
+        assertEquals(42.0, kernels.diagScaleDot(1000, z, r, y));
+        int g = kernels.blocks(1000);
+        assertEquals(4, g);
+        expect(0, "solvent_fill", map("n", 1000, "value", 2.5, "x", x));
+        expect(1, "solvent_axpy", map("n", 1000, "alpha", -0.5, "x", x, "y", y));
+        expect(2, "solvent_scale", map("n", 1000, "alpha", 3.0, "x", y));
+        expect(3, "solvent_dot", map("n", 1000, "x", x, "y", y, "partial", partial));
+        expectReduce(4, launches.get(3).blocks());
+        expect(5, "solvent_cg_direction", map("n", 1000, "z", z, "beta", 0.25, "p", x));
+        expect(6, "solvent_cg_update", map("n", 1000, "alpha", 0.75, "p", x, "q", q, "x", y, "r", r, "partial", partial));
+        expectReduce(7, launches.get(6).blocks());
+        expect(8, "solvent_diag_scale_dot", map("n", 1000, "d", z, "r", r, "z", y, "partial", partial));
+        expectReduce(9, launches.get(8).blocks());
+        assertEquals(10, launches.size());
+    }
+
+    @Test
+    void gridsAreCappedAtThePartialBuffer() {
+        DeviceBuffer x = fake(8);
+        kernels.dot(1 << 30, x, x);
+        assertEquals(MAX_BLOCKS, launches.get(0).blocks());
+        assertEquals(MAX_BLOCKS, launches.get(1).args()[0], "the reduction covers every partial written");
+        launches.clear();
+        kernels.dot(0, x, x);
+        assertEquals(1, launches.get(0).blocks());
+    }
+
+    @Test
+    void operatorLaunchersPassTheirArgumentsInKernelOrder() throws IOException {
+        DeviceBuffer rp = fake(8);
+        DeviceBuffer ci = fake(8);
+        DeviceBuffer v = fake(8);
+        DeviceBuffer x = fake(8);
+        DeviceBuffer y = fake(8);
+        DeviceBuffer b = fake(8);
+        kernels.csrSpmv(300, rp, ci, v, x, y);
+        kernels.csrSpmvDot(300, rp, ci, v, x, y);
+        kernels.csrResidual(300, rp, ci, v, b, x, y);
+        expect(0, "solvent_csr_spmv", map("n", 300, "rp", rp, "ci", ci, "v", v, "x", x, "y", y));
+        expect(1, "solvent_csr_spmv_dot", map("n", 300, "rp", rp, "ci", ci, "v", v, "p", x, "q", y, "partial", partial));
+        expectReduce(2, launches.get(1).blocks());
+        expect(3, "solvent_csr_residual", map("n", 300, "rp", rp, "ci", ci, "v", v, "b", b, "x", x, "r", y,
+                "partial", partial));
+        expectReduce(4, launches.get(3).blocks());
+
+        Kernels.Stencil s = new Kernels.Stencil(7, 5, 3, 6.5, -1.25, -0.5, -0.75);
+        Map<String, Object> geometry = map("nx", 7, "ny", 5, "nz", 3, "c", 6.5, "wx", -1.25, "wy", -0.5, "wz", -0.75);
+        kernels.stencilSpmv(s, x, y);
+        kernels.stencilSpmvDot(s, x, y);
+        kernels.stencilResidual(s, b, x, y);
+        Map<String, Object> spmv = new LinkedHashMap<>(geometry);
+        spmv.putAll(map("x", x, "y", y));
+        expect(5, "solvent_stencil7_spmv", spmv);
+        Map<String, Object> spmvDot = new LinkedHashMap<>(geometry);
+        spmvDot.putAll(map("pv", x, "q", y, "partial", partial));
+        expect(6, "solvent_stencil7_spmv_dot", spmvDot);
+        expectReduce(7, launches.get(6).blocks());
+        Map<String, Object> residual = new LinkedHashMap<>(geometry);
+        residual.putAll(map("b", b, "x", x, "r", y, "partial", partial));
+        expect(8, "solvent_stencil7_residual", residual);
+        expectReduce(9, launches.get(8).blocks());
+        assertEquals(10, launches.size());
+    }
+
+    @Test
+    void relaxationLaunchesOneKernelPerColourInOrder() throws IOException {
+        DeviceBuffer rp = fake(8);
+        DeviceBuffer ci = fake(8);
+        DeviceBuffer v = fake(8);
+        DeviceBuffer diag = fake(8);
+        DeviceBuffer order = fake(8);
+        DeviceBuffer colour = fake(8);
+        DeviceBuffer b = fake(8);
+        DeviceBuffer x = fake(8);
+        // Three colours of 1000, 300 and 5000 rows.
+        Kernels.ColouredCsr m = new Kernels.ColouredCsr(6300, rp, ci, v, diag, order, colour, new int[] {0, 1000, 1300, 6300});
+        kernels.colourSor(m, 1, b, x, 1.25);
+        expect(0, "solvent_colour_sor", map("first", 1000, "count", 300, "order", order, "rp", rp, "ci", ci, "v", v,
+                "diag", diag, "b", b, "x", x, "omega", 1.25));
+        assertEquals(2, launches.get(0).blocks(), "ceil(300 / 256) blocks");
+
+        launches.clear();
+        assertEquals(42.0, kernels.colourSsorApplyDot(m, b, x, 1.5));
+        int[][] forward = {{0, 1000}, {1000, 300}, {1300, 5000}};
+        for (int c = 0; c < 3; c++) {
+            expect(c, "solvent_colour_ssor_forward", map("first", forward[c][0], "count", forward[c][1], "order", order,
+                    "rp", rp, "ci", ci, "v", v, "diag", diag, "colour", colour, "r", b, "z", x, "omega", 1.5));
+        }
+        // The partials are zeroed after the forward pass, before the backward launches add to them.
+        assertEquals(List.of("partial@3"), zeroed);
+        int used = 0;
+        for (int c = 2; c >= 0; c--) {
+            int index = 3 + (2 - c);
+            expect(index, "solvent_colour_ssor_backward", map("first", forward[c][0], "count", forward[c][1],
+                    "order", order, "rp", rp, "ci", ci, "v", v, "diag", diag, "colour", colour, "r", b, "z", x,
+                    "omega", 1.5, "partial", partial));
+            used = Math.max(used, launches.get(index).blocks());
+        }
+        expectReduce(6, used);
+        assertEquals(MAX_BLOCKS, used, "5000 rows fill the capped grid");
+        assertEquals(7, launches.size());
+    }
+}
