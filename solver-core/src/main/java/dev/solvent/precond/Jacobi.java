@@ -23,6 +23,16 @@ public final class Jacobi implements Preconditioner {
             inverse[i] = 1.0 / diagonal[i];
         }
         Vector d = backend.upload(inverse);
-        return (r, z) -> backend.diagonalScaleDot(d, r, z);
+        return new BoundPreconditioner() {
+            @Override
+            public double applyDot(Vector r, Vector z) {
+                return backend.diagonalScaleDot(d, r, z);
+            }
+
+            @Override
+            public void close() {
+                d.close();
+            }
+        };
     }
 }

@@ -70,11 +70,11 @@ abstract class AbstractBoundSolver implements BoundSolver {
         if (backend.isHost()) {
             return solve(backend.wrap(b), backend.wrap(x));
         }
-        Vector bv = backend.upload(b);
-        Vector xv = backend.upload(x);
-        SolveResult result = solve(bv, xv);
-        backend.download(xv, x);
-        return result;
+        try (Vector bv = backend.upload(b); Vector xv = backend.upload(x)) {
+            SolveResult result = solve(bv, xv);
+            backend.download(xv, x);
+            return result;
+        }
     }
 
     @Override
@@ -126,6 +126,7 @@ abstract class AbstractBoundSolver implements BoundSolver {
 
     @Override
     public void close() {
+        r.close();
         a.close();
     }
 

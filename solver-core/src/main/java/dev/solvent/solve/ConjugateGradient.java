@@ -153,7 +153,10 @@ public final class ConjugateGradient implements IterativeSolver {
         public void close() {
             if (pc != null) {
                 pc.close();
+                z.close();
             }
+            p.close();
+            q.close();
             super.close();
         }
     }

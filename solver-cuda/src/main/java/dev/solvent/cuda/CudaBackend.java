@@ -223,8 +223,14 @@ public final class CudaBackend implements Backend {
         memory.reclaim();
     }
 
-    /** Frees a vector's device memory now; using it afterwards throws. */
+    /**
+     * Frees a vector's device memory now; using it afterwards throws. After the backend itself is
+     * closed this does nothing: closing the backend already freed all its memory.
+     */
     public synchronized void release(Vector v) {
+        if (closed) {
+            return;
+        }
         begin();
         buf(v).close();
     }

@@ -25,6 +25,14 @@ final class DeviceVector implements Vector {
         return length;
     }
 
+    /** Frees the device memory now (see {@link CudaBackend#release}); closing twice is harmless. */
+    @Override
+    public void close() {
+        if (!buffer.isFreed()) {
+            owner.release(this);
+        }
+    }
+
     @Override
     public String toString() {
         return "DeviceVector[" + length + (buffer.isFreed() ? ", released]" : "]");
