@@ -147,6 +147,19 @@ class SolventCommandTest {
     }
 
     @Test
+    void cudaBackendWithoutAGpuIsAOneLineErrorAndAutoFallsBackToCpu(@TempDir Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(dev.solvent.cuda.CudaBackend.isAvailable(),
+                "a usable GPU is present: this test covers the machine without one");
+        Path a = writeTridiagonal(dir);
+        Run cuda = run("solve", a.toString(), "--backend", "cuda");
+        assertEquals(1, cuda.status());
+        assertOneLineError(cuda, "CUDA");
+        Run auto = run("solve", a.toString(), "--backend", "auto", "--json");
+        assertEquals(0, auto.status(), auto.err());
+        assertEquals("CONVERGED_RTOL", string(auto.out(), "reason"));
+    }
+
+    @Test
     void generatedProblemSolvesWithItsRightHandSide(@TempDir Path dir) throws Exception {
         Path a = dir.resolve("P.mtx");
         Path b = dir.resolve("b.mtx");
