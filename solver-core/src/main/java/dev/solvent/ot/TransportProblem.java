@@ -32,6 +32,9 @@ public final class TransportProblem {
     /** Relative difference of the two totals that is treated as rounding. */
     public static final double TOTAL_TOLERANCE = 1e-9;
 
+    /** Largest n m this dense formulation accepts (one Java array holds the cost). */
+    public static final int MAX_DENSE_ENTRIES = Integer.MAX_VALUE - 8;
+
     /** What to do with the totals of the two histograms. */
     public enum Totals {
         /** The totals must agree (within {@link #TOTAL_TOLERANCE}); masses are used as given. */
@@ -263,6 +266,10 @@ public final class TransportProblem {
         }
         for (int j = 0; j < cs.length; j++) {
             c[j] = target[cs[j]];
+        }
+        if ((long) rs.length * cs.length > MAX_DENSE_ENTRIES) {
+            throw new IllegalArgumentException("the cost on the support is " + rs.length + " x " + cs.length
+                    + ", more than the " + MAX_DENSE_ENTRIES + " entries a dense Java array can hold");
         }
         double[] cost = new double[rs.length * cs.length];
         for (int i = 0; i < rs.length; i++) {

@@ -138,4 +138,18 @@ class TransportProblemTest {
         assertEquals(GroundCost.SQEUCLIDEAN, GroundCost.parse("sqeuclidean"));
         assertTrue(message(() -> GroundCost.parse("manhattan")).contains("manhattan"));
     }
+
+    @Test
+    void tooLargeForADenseCostIsRejectedBeforeAllocating() {
+        int n = 50_000; // n^2 = 2.5e9 entries: more than one Java array holds
+        double[] h = new double[n];
+        double[][] pts = new double[n][];
+        for (int i = 0; i < n; i++) {
+            h[i] = 1;
+            pts[i] = new double[] {i};
+        }
+        String msg = message(() -> TransportProblem.fromPoints(h, pts, h, pts, GroundCost.SQEUCLIDEAN, false, 1,
+                TransportProblem.Totals.REQUIRE_EQUAL));
+        assertTrue(msg.contains("50000 x 50000"), msg);
+    }
 }
