@@ -1,0 +1,28 @@
+package dev.solvent.ot;
+
+/** Why an optimal transport solve stopped. Non-convergence is a result, not an exception. */
+public enum OtReason {
+    /** The marginal error reached the tolerance. */
+    CONVERGED(true),
+    /** The iteration limit was reached first. */
+    MAX_ITERATIONS(false),
+    /** The time limit was reached first. */
+    TIME_LIMIT(false),
+    /**
+     * Newton made no more progress: the line search failed repeatedly, also after Sinkhorn fallback
+     * steps (the tolerance is below what rounding allows for this problem).
+     */
+    STALLED(false),
+    /** A NaN appeared (in the potentials or the plan). */
+    DIVERGED_NAN(false);
+
+    private final boolean converged;
+
+    OtReason(boolean converged) {
+        this.converged = converged;
+    }
+
+    public boolean converged() {
+        return converged;
+    }
+}
