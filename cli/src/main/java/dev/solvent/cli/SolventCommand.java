@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = SolventCommand.Version.class,
         description = "Sparse linear solvers and preconditioners for the JVM.",
-        subcommands = {SolveCommand.class, GenerateCommand.class, DemoCommand.class, OtCommand.class,
+        subcommands = {SolveCommand.class, GenerateCommand.class, DemoCommand.class, OtCommand.class, TuneDemoCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
