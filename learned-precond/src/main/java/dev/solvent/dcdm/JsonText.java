@@ -215,7 +215,9 @@ final class JsonText {
                     sb.append(',');
                 }
                 first = false;
-                newline(sb, indent + 1);
+                if (indent >= 0) {
+                    newline(sb, indent + 1);
+                }
                 quote(sb, String.valueOf(e.getKey()));
                 sb.append(indent >= 0 ? ": " : ":");
                 write(sb, e.getValue(), indent >= 0 ? indent + 1 : -1);
@@ -232,7 +234,7 @@ final class JsonText {
                 if (i > 0) {
                     sb.append(flat && indent >= 0 ? ", " : ",");
                 }
-                if (!flat) {
+                if (!flat && indent >= 0) {
                     newline(sb, indent + 1);
                 }
                 write(sb, l.get(i), indent >= 0 ? indent + 1 : -1);
