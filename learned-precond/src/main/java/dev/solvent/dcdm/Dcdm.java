@@ -41,6 +41,11 @@ import java.util.Objects;
  * evaluated for 1, 2, 4, ... up to 64 iterations (doubling each time it loses again, reset when
  * it wins), so a useless network stops costing inference time.
  *
+ * <p>With {@link Settings#combine()} the iteration steps along both candidates each time (the
+ * fallback A-orthogonalised against the network direction too): an exact minimisation over
+ * their span, so a network that is weaker than IC(0) on its own but supplies what IC(0) misses
+ * (the smooth, low modes) still helps. This is our extension, not the paper's.
+ *
  * <p>The network is not SPD, so this is not PCG; with k = 2 and a network that always wins it is
  * the paper's reference iteration.
  *
@@ -64,8 +69,12 @@ public final class Dcdm implements IterativeSolver {
      *                   used instead if it fails to build, the plain residual if that fails too)
      * @param usefulness a network direction with {@code |q.r| < usefulness ||q|| ||r||} is rejected
      * @param patience   consecutive losses of the network after which it is skipped for a while
+     * @param combine    step along both the network and the fallback direction every iteration
+     *                   (an exact minimisation over their span) instead of the better one; the
+     *                   network then counts as losing when the pair gains less than 10% over the
+     *                   fallback alone
      */
-    public record Settings(int directions, Preconditioner fallback, double usefulness, int patience) {
+    public record Settings(int directions, Preconditioner fallback, double usefulness, int patience, boolean combine) {
         public Settings {
             if (directions < 1) {
                 throw new IllegalArgumentException("dcdm needs at least 1 previous direction, got " + directions);
@@ -81,15 +90,20 @@ public final class Dcdm implements IterativeSolver {
 
         /** k = 2, IC(0) fallback, usefulness 1e-3, patience 3. */
         public static Settings defaults() {
-            return new Settings(2, new Ic0(), 1e-3, 3);
+            return new Settings(2, new Ic0(), 1e-3, 3, false);
         }
 
         public Settings withDirections(int k) {
-            return new Settings(k, fallback, usefulness, patience);
+            return new Settings(k, fallback, usefulness, patience, combine);
         }
 
         public Settings withFallback(Preconditioner p) {
-            return new Settings(directions, p, usefulness, patience);
+            return new Settings(directions, p, usefulness, patience, combine);
+        }
+
+        /** Both directions every iteration (see {@code combine}); k stored vectors, two added per iteration. */
+        public Settings withCombine(boolean value) {
+            return new Settings(directions, fallback, usefulness, patience, value);
         }
     }
 
@@ -127,6 +141,16 @@ public final class Dcdm implements IterativeSolver {
         return settings;
     }
 
+    /** The network that proposes directions. */
+    public DcdmNetwork network() {
+        return network;
+    }
+
+    /** Where the unknowns sit on the network's grid. */
+    public GridMap map() {
+        return map;
+    }
+
     @Override
     public Bound setup(LinearOperator a, Backend backend) {
         return new Bound(a, backend);
@@ -151,6 +175,8 @@ public final class Dcdm implements IterativeSolver {
         private final double[] dAd;
         private int fallbacks;
         private int networkDirections;
+        private int stored;
+        private int newest;
 
         Bound(LinearOperator operator, Backend backend) {
             if (operator.rows() != operator.cols()) {
@@ -310,8 +336,8 @@ public final class Dcdm implements IterativeSolver {
         private Object[] iterate(double[] b, double[] x, double rr, double bNorm, History history) {
             double threshold = options.threshold(bNorm);
             int k = settings.directions();
-            int stored = 0;
-            int newest = -1;
+            stored = 0;
+            newest = -1;
             int restarts = 0;
             int losses = 0;        // consecutive iterations the network direction lost
             int skip = 0;          // iterations left in which the network is not evaluated
@@ -344,25 +370,51 @@ public final class Dcdm implements IterativeSolver {
                 double fAq = backend.applyDot(a, backend.wrap(qf), backend.wrap(aqf));
                 double fr = dot(qf, r);
                 double fallGain = fr * fr / fAq;
-                double[] dir;
-                double[] aDir;
-                double dAdir;
-                if (netGain >= fallGain || (netGain > 0 && !(fallGain > 0))) {
-                    dir = q;
-                    aDir = aq;
-                    dAdir = netAq;
-                    networkDirections++;
-                    losses = 0;
-                    backoff = 1;
-                } else {
-                    dir = qf;
-                    aDir = aqf;
-                    dAdir = fAq;
-                    fallbacks++;
-                    if (evaluated) {
-                        losses++;
+                boolean netOk = netGain > 0 && Double.isFinite(netGain);
+                boolean fallOk = fallGain > 0 && Double.isFinite(fallGain);
+                if (!fallOk && !netOk) {
+                    if (Double.isNaN(fAq) || Double.isInfinite(fAq)) {
+                        return new Object[] {ConvergedReason.DIVERGED_NAN, it - 1, "q.Aq is " + fAq + " at iteration " + it};
                     }
-                    if (evaluated && losses >= settings.patience()) {
+                    if (fAq <= 0) {
+                        return new Object[] {ConvergedReason.DIVERGED_INDEFINITE_MATRIX, it - 1,
+                                "q.Aq = " + fAq + " <= 0 at iteration " + it + ": the matrix is not positive definite"};
+                    }
+                    return new Object[] {ConvergedReason.DIVERGED_BREAKDOWN, it - 1, "at iteration " + it
+                            + " neither direction has a component along the residual: no progress is possible"};
+                }
+                boolean helped;
+                if (settings.combine() && netOk && fallOk) {
+                    // Both: A-orthogonalise the fallback against the network direction as well, so
+                    // the two exact line searches minimise the A-norm of the error over span{q, f}.
+                    double c = dot(qf, aq) / netAq;
+                    for (int i = 0; i < n; i++) {
+                        qf[i] -= c * q[i];
+                        aqf[i] -= c * aq[i];
+                    }
+                    double f2Aq = dot(qf, aqf);
+                    double f2r = dot(qf, r);
+                    double gain2 = f2Aq > 1e-14 * fAq ? f2r * f2r / f2Aq : 0;
+                    helped = netGain + gain2 >= 1.1 * fallGain;
+                    rr = step(q, aq, netAq, x);
+                    if (gain2 > 0) {
+                        rr = step(qf, aqf, f2Aq, x);
+                    }
+                    networkDirections++;
+                } else if (netOk && (netGain >= fallGain || !fallOk)) {
+                    rr = step(q, aq, netAq, x);
+                    networkDirections++;
+                    helped = true;
+                } else {
+                    rr = step(qf, aqf, fAq, x);
+                    fallbacks++;
+                    helped = false;
+                }
+                if (evaluated) {
+                    if (helped) {
+                        losses = 0;
+                        backoff = 1;
+                    } else if (++losses >= settings.patience()) {
                         // The network keeps losing: stop paying for its inference for a while,
                         // twice as long each time it fails again.
                         skip = backoff;
@@ -370,27 +422,6 @@ public final class Dcdm implements IterativeSolver {
                         losses = 0;
                     }
                 }
-                if (!Double.isFinite(dAdir)) {
-                    return new Object[] {ConvergedReason.DIVERGED_NAN, it - 1, "q.Aq is " + dAdir + " at iteration " + it};
-                }
-                if (dAdir <= 0) {
-                    return new Object[] {ConvergedReason.DIVERGED_INDEFINITE_MATRIX, it - 1,
-                            "q.Aq = " + dAdir + " <= 0 at iteration " + it + ": the matrix is not positive definite"};
-                }
-                double alpha = dot(dir, r) / dAdir;
-                // x += alpha q; r -= alpha A q; rr = r.r
-                rr = 0;
-                for (int i = 0; i < n; i++) {
-                    x[i] += alpha * dir[i];
-                    double ri = r[i] - alpha * aDir[i];
-                    r[i] = ri;
-                    rr += ri * ri;
-                }
-                newest = (newest + 1) % k;
-                System.arraycopy(dir, 0, dirs[newest], 0, n);
-                System.arraycopy(aDir, 0, aDirs[newest], 0, n);
-                dAd[newest] = dAdir;
-                stored = Math.min(stored + 1, k);
                 double norm = Math.sqrt(rr);
                 history.add(norm);
                 if (!Double.isFinite(rr)) {
@@ -409,6 +440,28 @@ public final class Dcdm implements IterativeSolver {
                 }
             }
             return new Object[] {ConvergedReason.DIVERGED_MAX_ITERATIONS, options.maxIterations(), ""};
+        }
+
+        /**
+         * The exact line search along d: {@code alpha = d.r / d.Ad; x += alpha d; r -= alpha A d};
+         * d becomes the newest stored direction. Returns {@code r.r}.
+         */
+        private double step(double[] d, double[] ad, double dAd0, double[] x) {
+            double alpha = dot(d, r) / dAd0;
+            double rr = 0;
+            for (int i = 0; i < n; i++) {
+                x[i] += alpha * d[i];
+                double ri = r[i] - alpha * ad[i];
+                r[i] = ri;
+                rr += ri * ri;
+            }
+            int k = settings.directions();
+            newest = (newest + 1) % k;
+            System.arraycopy(d, 0, dirs[newest], 0, n);
+            System.arraycopy(ad, 0, aDirs[newest], 0, n);
+            dAd[newest] = dAd0;
+            stored = Math.min(stored + 1, k);
+            return rr;
         }
 
         /** {@code q = gather(NN(scatter(r / ||r||)))}. */

@@ -58,6 +58,22 @@ class DcdmSolverTest {
     }
 
     @Test
+    void combinedModeConvergesAndUsesTheNetworkEveryIterationItIsEvaluated() {
+        FluidGrid g = FluidGrid.withObstacles(12, 4, true);
+        Problem p = g.pressureProblem(null);
+        DcdmNetwork net = DcdmNetwork.random(new DcdmArchitecture(3, 4, 1, 1, 1), 8);
+        SolverOptions opts = SolverOptions.defaults().withRtol(1e-8).withMaxIterations(500);
+        Dcdm dcdm = new Dcdm(opts, net, GridMap.of(g), Dcdm.Settings.defaults().withCombine(true).withDirections(4));
+        Dcdm.Bound solver = dcdm.setup(p.matrix(), new ReferenceBackend());
+        double[] x = new double[p.rhs().length];
+        SolveResult res = solver.solve(p.rhs(), x);
+        assertTrue(res.converged(), res.toString());
+        assertTrue(trueResidual(p.matrix(), p.rhs(), x) <= 1e-8 * norm(p.rhs()));
+        assertEquals(res.iterations(), solver.fallbacks() + solver.networkDirections());
+        assertTrue(solver.networkDirections() > 0, res.message());
+    }
+
+    @Test
     void untrainedNetworkConvergesIn2d() {
         Problem p = Generators.poisson2d(10, 8);
         DcdmNetwork net = DcdmNetwork.random(new DcdmArchitecture(2, 3, 1, 1, 1), 5);
