@@ -38,8 +38,8 @@ import java.util.Objects;
  * network returns (an untrained one included), and the counted fallbacks say how often the
  * network lost. The fallback costs one triangular solve pair and one SpMV per iteration, small
  * next to one inference. When the network has lost {@code patience} times in a row it is not
- * evaluated for 1, 2, 4, ... up to 64 iterations (doubling each time it loses again, reset when
- * it wins), so a useless network stops costing inference time.
+ * evaluated for 1, 2, 4, ... up to 64 iterations (each further loss right after a pause starts
+ * the next, twice as long; a win resets this), so a useless network stops costing inference time.
  *
  * <p>With {@link Settings#combine()} the iteration steps along both candidates each time (the
  * fallback A-orthogonalised against the network direction too): an exact minimisation over
@@ -419,7 +419,8 @@ public final class Dcdm implements IterativeSolver {
                         // twice as long each time it fails again.
                         skip = backoff;
                         backoff = Math.min(2 * backoff, 64);
-                        losses = 0;
+                        // After the pause one more loss is enough for the next, longer pause.
+                        losses = settings.patience() - 1;
                     }
                 }
                 double norm = Math.sqrt(rr);
