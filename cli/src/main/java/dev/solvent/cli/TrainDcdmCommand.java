@@ -1,0 +1,186 @@
+package dev.solvent.cli;
+
+import dev.solvent.dcdm.DcdmArchitecture;
+import dev.solvent.dcdm.DcdmNetwork;
+import dev.solvent.dcdm.DcdmTrainer;
+import dev.solvent.dcdm.GridMap;
+import dev.solvent.dcdm.TrainingData;
+import dev.solvent.gen.FluidGrid;
+import dev.solvent.gen.Problem;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code solvent train-dcdm}: trains a DCDM network on the pressure systems of smoke boxes with
+ * random obstacles ({@link FluidGrid#withObstacles}, seeds {@code domain-seed .. domain-seed +
+ * domains - 1}), with the paper's Lanczos/Ritz training vectors and loss, printing a progress
+ * line, checkpointing every {@code --checkpoint-every} steps, and resuming with {@code --resume}.
+ */
+@Command(name = "train-dcdm", mixinStandardHelpOptions = true,
+        description = "Train a Deep Conjugate Direction Method network on fluid pressure problems.")
+public final class TrainDcdmCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--grid", description = "training grid size n (n^3 cells, even; default ${DEFAULT-VALUE})")
+    int grid = 16;
+
+    @Option(names = "--domains", description = "number of obstacle domains to train on (default ${DEFAULT-VALUE})")
+    int domains = 4;
+
+    @Option(names = "--domain-seed", description = "seed of the first domain (default ${DEFAULT-VALUE})")
+    long domainSeed = 1;
+
+    @Option(names = "--channels", description = "feature channels (default ${DEFAULT-VALUE}, the paper's)")
+    int channels = 16;
+
+    @Option(names = "--blocks", split = ",", description = "residual pairs before pooling, coarse, after (default 2,3,2)")
+    int[] blocks = {2, 3, 2};
+
+    @Option(names = "--lanczos-steps", description = "Lanczos steps per domain (default ${DEFAULT-VALUE})")
+    int lanczosSteps = 300;
+
+    @Option(names = "--low-fraction", description = "fraction of lowest Ritz vectors boosted (default ${DEFAULT-VALUE})")
+    double lowFraction = 0.55;
+
+    @Option(names = "--low-boost", description = "boost factor of the low Ritz vectors (default ${DEFAULT-VALUE})")
+    double lowBoost = 9.0;
+
+    @Option(names = "--lr", description = "Adam learning rate (default ${DEFAULT-VALUE})")
+    double lr = 1e-4;
+
+    @Option(names = "--batch", description = "samples per step (default ${DEFAULT-VALUE})")
+    int batch = 10;
+
+    @Option(names = "--steps", description = "total optimisation steps, counting those before a resume (default ${DEFAULT-VALUE})")
+    long steps = 1000;
+
+    @Option(names = "--time-limit", description = "stop after this many minutes (checkpoint and model saved); 0 = none")
+    double timeLimitMinutes = 0;
+
+    @Option(names = "--checkpoint-dir", description = "folder for checkpoints (default ${DEFAULT-VALUE})")
+    Path checkpointDir = Path.of("dcdm-checkpoint");
+
+    @Option(names = "--checkpoint-every", description = "steps between checkpoints (default ${DEFAULT-VALUE})")
+    long checkpointEvery = 50;
+
+    @Option(names = "--resume", description = "continue from the checkpoint in --checkpoint-dir")
+    boolean resume;
+
+    @Option(names = {"-o", "--output"}, description = "model description to write (NAME.json plus NAME.safetensors; default ${DEFAULT-VALUE})")
+    Path output = Path.of("dcdm-model.json");
+
+    @Option(names = "--seed", description = "seed of the weights and the data (default ${DEFAULT-VALUE})")
+    long seed = 1;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec == null ? new PrintWriter(System.out, true) : spec.commandLine().getOut();
+        validate();
+        long t0 = System.nanoTime();
+        List<TrainingData> data = new ArrayList<>();
+        for (int d = 0; d < domains; d++) {
+            FluidGrid g = FluidGrid.withObstacles(grid, domainSeed + d, true);
+            Problem p = g.pressureProblem(null);
+            data.add(new TrainingData(p.matrix(), GridMap.of(g), lanczosSteps, lowFraction, lowBoost, seed + d));
+            out.printf("domain %s: %d unknowns, %d Ritz vectors%n", g.label(), p.matrix().rows(), data.get(d).ritzVectors());
+        }
+        double dataSeconds = (System.nanoTime() - t0) * 1e-9;
+        DcdmTrainer trainer;
+        if (resume) {
+            trainer = DcdmTrainer.resume(checkpointDir);
+            out.printf("resumed from %s at step %d%n", checkpointDir, trainer.step());
+        } else {
+            DcdmArchitecture arch = new DcdmArchitecture(3, channels, blocks[0], blocks[1], blocks[2]);
+            trainer = new DcdmTrainer(DcdmNetwork.random(arch, seed), lr, batch);
+            out.printf("new network: %d parameters%n", arch.parameterCount());
+        }
+        long start = System.nanoTime();
+        long deadline = timeLimitMinutes > 0 ? start + (long) (timeLimitMinutes * 60e9) : Long.MAX_VALUE;
+        double[] recent = new double[10];
+        long firstStep = trainer.step();
+        while (trainer.step() < steps && System.nanoTime() < deadline) {
+            double loss = trainer.trainStep(data);
+            long step = trainer.step();
+            recent[(int) (step % recent.length)] = loss;
+            int have = (int) Math.min(recent.length, step - firstStep);
+            double avg = 0;
+            for (int i = 0; i < have; i++) {
+                avg += recent[(int) ((step - i) % recent.length)];
+            }
+            avg /= have;
+            out.printf("step %d/%d  loss %.4f  mean of last %d %.4f  samples %d  %.1f s%n", step, steps, loss, have, avg,
+                    trainer.samples(), (System.nanoTime() - start) * 1e-9);
+            out.flush();
+            if (checkpointEvery > 0 && step % checkpointEvery == 0) {
+                trainer.saveCheckpoint(checkpointDir);
+            }
+        }
+        trainer.saveCheckpoint(checkpointDir);
+        double seconds = (System.nanoTime() - start) * 1e-9;
+        DcdmNetwork net = trainer.network();
+        var notes = net.trainingNotes();
+        notes.put("trainer", "solvent train-dcdm");
+        notes.put("domains", "FluidGrid.withObstacles(" + grid + ", seeds " + domainSeed + ".." + (domainSeed + domains - 1)
+                + ", openTop) pressure systems");
+        notes.put("grid", (long) grid);
+        notes.put("lanczos_steps", (long) lanczosSteps);
+        notes.put("low_fraction", lowFraction);
+        notes.put("low_boost", lowBoost);
+        notes.put("optimizer", "Adam lr " + lr + ", batch " + batch);
+        notes.put("steps", trainer.step());
+        notes.put("samples", trainer.samples());
+        double previous = notes.get("train_seconds") instanceof Number ? ((Number) notes.get("train_seconds")).doubleValue() : 0;
+        notes.put("train_seconds", previous + seconds);
+        notes.put("data_seconds", dataSeconds);
+        notes.put("final_mean_loss", avgOf(recent, (int) Math.min(recent.length, trainer.step() - firstStep)));
+        if (output.toAbsolutePath().getParent() != null) {
+            Files.createDirectories(output.toAbsolutePath().getParent());
+        }
+        net.save(output);
+        // The checkpoint carries the same notes, so a resumed run adds to the training time.
+        trainer.saveCheckpoint(checkpointDir);
+        out.printf("saved %s and %s after %d steps (%.1f s this run)%n", output, DcdmNetwork.weightsPath(output),
+                trainer.step(), seconds);
+        return 0;
+    }
+
+    private static double avgOf(double[] recent, int have) {
+        if (have <= 0) {
+            return Double.NaN;
+        }
+        double s = 0;
+        for (int i = 0; i < recent.length; i++) {
+            s += recent[i];
+        }
+        // Before the ring is full, unused slots hold zero.
+        return s / have;
+    }
+
+    private void validate() {
+        if (grid < FluidGrid.MIN_FACTORY_SIZE || grid % 2 != 0) {
+            throw new IllegalArgumentException("--grid must be even and at least " + FluidGrid.MIN_FACTORY_SIZE + ", got " + grid);
+        }
+        if (domains < 1) {
+            throw new IllegalArgumentException("--domains must be at least 1, got " + domains);
+        }
+        if (blocks.length != 3) {
+            throw new IllegalArgumentException("--blocks takes three counts (before pooling, coarse, after), got " + blocks.length);
+        }
+        if (!(lr > 0) || batch < 1 || steps < 0 || lanczosSteps < 1) {
+            throw new IllegalArgumentException("--lr must be positive, --batch and --lanczos-steps at least 1, --steps non-negative");
+        }
+        if (resume && !Files.exists(checkpointDir.resolve("checkpoint-adam.safetensors"))) {
+            throw new IllegalArgumentException("--resume: no checkpoint in " + checkpointDir);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.solvent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.solvent.dcdm.DcdmNetwork;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class TrainDcdmCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private String run(String... args) throws Exception {
+        TrainDcdmCommand cmd = new TrainDcdmCommand();
+        CommandLine cl = new CommandLine(cmd);
+        StringWriter sw = new StringWriter();
+        cl.setOut(new PrintWriter(sw));
+        cl.parseArgs(args);
+        assertEquals(0, cmd.call());
+        return sw.toString();
+    }
+
+    @Test
+    void trainsCheckpointsAndResumes() throws Exception {
+        Path model = dir.resolve("m.json");
+        Path ck = dir.resolve("ck");
+        String common = "--grid 8 --domains 2 --channels 2 --blocks 1,1,1 --lanczos-steps 20 --batch 2 --lr 1e-3";
+        String out = run((common + " --steps 3 --checkpoint-every 2 --checkpoint-dir " + ck + " -o " + model).split(" "));
+        assertTrue(out.contains("step 3/3"), out);
+        assertTrue(Files.exists(ck.resolve("checkpoint-adam.safetensors")));
+        DcdmNetwork net = DcdmNetwork.load(model);
+        assertEquals(3L, net.trainingNotes().get("steps"));
+        assertEquals(8L, net.trainingNotes().get("grid"));
+
+        out = run((common + " --steps 5 --resume --checkpoint-dir " + ck + " -o " + model).split(" "));
+        assertTrue(out.contains("resumed from") && out.contains("step 4/5") && !out.contains("step 3/5"), out);
+        assertEquals(5L, DcdmNetwork.load(model).trainingNotes().get("steps"));
+        assertEquals(10L, DcdmNetwork.load(model).trainingNotes().get("samples"));
+    }
+
+    @Test
+    void badInputIsAClearError() {
+        TrainDcdmCommand cmd = new TrainDcdmCommand();
+        new CommandLine(cmd).parseArgs("--grid", "9");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, cmd::call);
+        assertTrue(e.getMessage().contains("--grid must be even"), e.getMessage());
+
+        TrainDcdmCommand resume = new TrainDcdmCommand();
+        new CommandLine(resume).parseArgs("--resume", "--checkpoint-dir", dir.resolve("none").toString());
+        e = assertThrows(IllegalArgumentException.class, resume::call);
+        assertTrue(e.getMessage().contains("no checkpoint"), e.getMessage());
+    }
+}

@@ -1,0 +1,171 @@
+package dev.solvent.dcdm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.solvent.gen.Generators;
+import dev.solvent.matrix.CsrMatrix;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The assembled network: size, shape rules, and its backward pass against finite differences. */
+class NetworkTest {
+
+    @Test
+    void paperLayoutHasThePapersParameterCount() {
+        // 97,457 for the 64^3 model: 448 (first conv) + 14 x 6,928 (16->16 convs) + 17 (head).
+        assertEquals(97_457, DcdmArchitecture.paper(3).parameterCount());
+        assertEquals(448 + 14L * 6928 + 17, DcdmArchitecture.paper(3).parameterCount());
+        // 2D: 3x3 kernels: 16*9+16 + 14*(16*16*9+16) + 17
+        assertEquals(160 + 14L * 2320 + 17, DcdmArchitecture.paper(2).parameterCount());
+    }
+
+    @Test
+    void fullyConvolutionalOnAnyEvenGridAndRejectsOddOnes() {
+        DcdmNetwork net = DcdmNetwork.random(new DcdmArchitecture(3, 2, 1, 1, 1), 1);
+        assertEquals(4 * 6 * 8, net.forward(Shape.of3d(4, 6, 8), new float[4 * 6 * 8]).length);
+        assertEquals(2 * 2 * 2, net.forward(Shape.of3d(2, 2, 2), new float[8]).length);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> net.forward(Shape.of3d(4, 5, 4), new float[80]));
+        assertTrue(e.getMessage().contains("even"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> net.forward(Shape.of2d(4, 4), new float[16]));
+        assertTrue(e.getMessage().contains("3D"), e.getMessage());
+    }
+
+    @Test
+    void zeroWeightsGiveTheHeadBias() {
+        DcdmNetwork net = DcdmNetwork.random(new DcdmArchitecture(2, 3, 1, 1, 1), 1);
+        for (int i = 0; i < net.parameterTensors(); i++) {
+            java.util.Arrays.fill(net.param(i), 0f);
+        }
+        net.param("head.bias")[0] = 0.25f;
+        float[] y = net.forward(Shape.of2d(4, 4), new float[16]);
+        for (float v : y) {
+            assertEquals(0.25f, v, 0f);
+        }
+    }
+
+    /**
+     * For every parameter tensor, a few entries: central difference of L = sum w_i y_i against the
+     * backward pass. Covers the wiring: residual additions, skip connection, pooling and
+     * upsampling inside the network. ReLU kinks can be crossed by a perturbation with tiny
+     * probability; the tolerance is on the scale of each tensor's gradient.
+     */
+    @Test
+    void backwardMatchesFiniteDifferencesForEveryTensor3dAnd2d() {
+        for (int dims = 2; dims <= 3; dims++) {
+            Random rnd = new Random(10 + dims);
+            DcdmArchitecture arch = new DcdmArchitecture(dims, 3, 1, 1, 1);
+            DcdmNetwork net = DcdmNetwork.random(arch, 7);
+            for (int i = 0; i < net.parameterTensors(); i++) {
+                float[] p = net.param(i);
+                if (net.paramName(i).endsWith(".bias")) {
+                    for (int k = 0; k < p.length; k++) {
+                        p[k] = (float) (0.1 * rnd.nextGaussian());
+                    }
+                }
+            }
+            Shape s = dims == 3 ? Shape.of3d(4, 4, 4) : Shape.of2d(6, 4);
+            float[] x = new float[s.voxels()];
+            for (int v = 0; v < x.length; v++) {
+                x[v] = (float) rnd.nextGaussian();
+            }
+            float[] wout = new float[s.voxels()];
+            for (int v = 0; v < wout.length; v++) {
+                wout[v] = (float) rnd.nextGaussian();
+            }
+            DcdmNetwork.Trace trace = new DcdmNetwork.Trace();
+            net.forward(s, x, trace);
+            float[][] g = net.newGradients();
+            net.backward(trace, wout, g);
+            for (int i = 0; i < net.parameterTensors(); i++) {
+                float[] p = net.param(i);
+                double scale = 0;
+                for (float v : g[i]) {
+                    scale = Math.max(scale, Math.abs(v));
+                }
+                assertTrue(scale > 0, net.paramName(i) + " has an all-zero gradient");
+                for (int trial = 0; trial < 4; trial++) {
+                    int k = rnd.nextInt(p.length);
+                    float keep = p[k];
+                    float eps = 1e-3f;
+                    p[k] = keep + eps;
+                    double lp = dot(wout, net.forward(s, x));
+                    p[k] = keep - eps;
+                    double lm = dot(wout, net.forward(s, x));
+                    p[k] = keep;
+                    double fd = (lp - lm) / (2 * eps);
+                    assertEquals(fd, g[i][k], 2e-2 * scale + 1e-4,
+                            dims + "D " + net.paramName(i) + "[" + k + "]: finite difference " + fd + ", backward " + g[i][k]);
+                }
+            }
+        }
+    }
+
+    private static double dot(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += (double) a[i] * b[i];
+        }
+        return s;
+    }
+
+    @Test
+    void lossIsScaleInvariantZeroForTheExactSolveAndItsGradientMatchesFiniteDifferences() {
+        CsrMatrix a = Generators.poisson3d(4).matrix();
+        int n = a.rows();
+        Random rnd = new Random(3);
+        double[] b = new double[n];
+        double norm = 0;
+        for (int i = 0; i < n; i++) {
+            b[i] = rnd.nextGaussian();
+            norm += b[i] * b[i];
+        }
+        for (int i = 0; i < n; i++) {
+            b[i] /= Math.sqrt(norm);
+        }
+        double[] ab = new double[n];
+        a.apply(b, ab);
+        double[] f = new double[n];
+        for (int i = 0; i < n; i++) {
+            f[i] = rnd.nextGaussian();
+        }
+        double[] grad = new double[n];
+        double l = DcdmLoss.lossAndGradient(a, b, ab, f, grad);
+        assertTrue(l > 0 && l < 1, "a random f leaves part of b: " + l);
+        double[] f3 = f.clone();
+        for (int i = 0; i < n; i++) {
+            f3[i] *= -3.0;
+        }
+        assertEquals(l, DcdmLoss.lossAndGradient(a, b, ab, f3, null), 1e-12, "scale invariance");
+        double eps = 1e-6;
+        for (int k = 0; k < n; k += 5) {
+            double keep = f[k];
+            f[k] = keep + eps;
+            double lp = DcdmLoss.lossAndGradient(a, b, ab, f, null);
+            f[k] = keep - eps;
+            double lm = DcdmLoss.lossAndGradient(a, b, ab, f, null);
+            f[k] = keep;
+            assertEquals((lp - lm) / (2 * eps), grad[k], 1e-6 * (1 + Math.abs(grad[k])), "dL/df[" + k + "]");
+        }
+        // f = A^-1 b (by CG on the tiny system) leaves nothing.
+        double[] exact = new double[n];
+        new dev.solvent.solve.ConjugateGradient(dev.solvent.solve.SolverOptions.defaults().withRtol(1e-13))
+                .setup(a, new dev.solvent.backend.ReferenceBackend()).solve(b, exact);
+        assertEquals(0.0, DcdmLoss.lossAndGradient(a, b, ab, exact, null), 1e-20);
+    }
+
+    @Test
+    void adamMovesAgainstTheGradientByAboutTheLearningRate() {
+        DcdmNetwork net = DcdmNetwork.random(new DcdmArchitecture(2, 1, 0, 0, 0), 1);
+        float before = net.param("head.bias")[0];
+        float[][] g = net.newGradients();
+        g[net.parameterTensors() - 1][0] = 5f; // head.bias, the last tensor
+        Adam adam = new Adam(net, 0.01);
+        adam.update(net, g);
+        // First step: m/(1-b1) = g, v/(1-b2) = g^2, so the step is lr * g/|g| = 0.01.
+        assertEquals(before - 0.01f, net.param("head.bias")[0], 1e-6);
+        assertEquals(1, adam.step());
+    }
+}
