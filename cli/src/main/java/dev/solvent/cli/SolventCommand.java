@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         versionProvider = SolventCommand.Version.class,
         description = "Sparse linear solvers and preconditioners for the JVM.",
         subcommands = {SolveCommand.class, GenerateCommand.class, DemoCommand.class, OtCommand.class, TuneDemoCommand.class,
+            TrainDcdmCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
