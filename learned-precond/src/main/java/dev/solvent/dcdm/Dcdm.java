@@ -1,20 +1,19 @@
 package dev.solvent.dcdm;
 
 import dev.solvent.backend.Backend;
-import dev.solvent.backend.BoundOperator;
+import dev.solvent.backend.HostVector;
 import dev.solvent.backend.Vector;
 import dev.solvent.matrix.LinearOperator;
 import dev.solvent.precond.BoundPreconditioner;
 import dev.solvent.precond.Ic0;
 import dev.solvent.precond.Jacobi;
 import dev.solvent.precond.Preconditioner;
-import dev.solvent.solve.BoundSolver;
+import dev.solvent.solve.AbstractBoundSolver;
 import dev.solvent.solve.ConvergedReason;
 import dev.solvent.solve.IterativeSolver;
 import dev.solvent.solve.SolveResult;
 import dev.solvent.solve.SolverOptions;
 
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -157,13 +156,10 @@ public final class Dcdm implements IterativeSolver {
     }
 
     /** DCDM bound to one matrix; after each solve, {@link #fallbacks()} tells how often the safeguard acted. */
-    public final class Bound implements BoundSolver {
-        private final LinearOperator operator;
-        private final Backend backend;
-        private final BoundOperator a;
-        private final int n;
+    public final class Bound extends AbstractBoundSolver {
         private final BoundPreconditioner pc;
         private final String pcName;
+        /** The base class's residual vector seen as its host array (DCDM runs on host backends only). */
         private final double[] r;
         private final double[] q;
         private final double[] aq;
@@ -179,22 +175,7 @@ public final class Dcdm implements IterativeSolver {
         private int newest;
 
         Bound(LinearOperator operator, Backend backend) {
-            if (operator.rows() != operator.cols()) {
-                throw new IllegalArgumentException("dcdm needs a square operator, got " + operator.rows() + " x "
-                        + operator.cols());
-            }
-            if (operator.rows() != map.unknowns()) {
-                throw new IllegalArgumentException("the matrix has " + operator.rows() + " rows but the grid map has "
-                        + map.unknowns() + " unknowns");
-            }
-            if (!backend.isHost()) {
-                throw new IllegalArgumentException("dcdm runs on host backends only (the network runs on the CPU), got "
-                        + backend.name());
-            }
-            this.operator = operator;
-            this.backend = backend;
-            this.n = operator.rows();
-            this.a = backend.bind(operator);
+            super("dcdm", Dcdm.this.options, checked(operator, backend, Dcdm.this.map), backend);
             BoundPreconditioner p = null;
             String name = settings.fallback().name();
             try {
@@ -217,7 +198,7 @@ public final class Dcdm implements IterativeSolver {
             }
             this.pc = p;
             this.pcName = name;
-            this.r = new double[n];
+            this.r = HostVector.of(super.r);
             this.q = new double[n];
             this.aq = new double[n];
             this.qf = new double[n];
@@ -245,95 +226,28 @@ public final class Dcdm implements IterativeSolver {
         }
 
         @Override
-        public int rows() {
-            return n;
+        protected String preconditionerName() {
+            return "cnn+" + pcName;
         }
 
-        @Override
-        public int cols() {
-            return n;
-        }
-
-        @Override
-        public Backend backend() {
-            return backend;
-        }
-
+        /** Resets the per-solve counts, then solves as every bound solver does. */
         @Override
         public SolveResult solve(Vector b, Vector x) {
-            double[] bb = new double[n];
-            double[] xx = new double[n];
-            check(b.length(), "right-hand side");
-            check(x.length(), "solution");
-            backend.download(b, bb);
-            backend.download(x, xx);
-            SolveResult res = solve(bb, xx);
-            backend.copy(backend.wrap(xx), x);
-            return res;
+            fallbacks = 0;
+            networkDirections = 0;
+            return super.solve(b, x);
         }
 
-        private void check(int length, String what) {
-            if (length != n) {
-                throw new IllegalArgumentException(what + " has length " + length + " but the matrix is " + n + " x " + n);
-            }
+        /** An outcome whose message also counts the directions taken. */
+        private Outcome outcome(ConvergedReason reason, int iterations, String message) {
+            String counts = "network directions " + networkDirections + ", fallback directions " + fallbacks
+                    + " (" + pcName + ")";
+            return new Outcome(reason, iterations, message.isEmpty() ? counts : message + "; " + counts);
         }
 
         @Override
-        public SolveResult solve(double[] b, double[] x) {
-            check(b.length, "right-hand side");
-            check(x.length, "solution");
-            long start = System.nanoTime();
-            fallbacks = 0;
-            networkDirections = 0;
-            History history = new History(options.recordHistory(), options.listener());
-            double bNorm = Math.sqrt(dot(b, b));
-            if (!Double.isFinite(bNorm)) {
-                return result(ConvergedReason.DIVERGED_NAN, 0, Double.NaN, bNorm, history, start,
-                        "the right-hand side contains NaN or infinity");
-            }
-            if (bNorm == 0.0) {
-                Arrays.fill(x, 0.0);
-                history.add(0.0);
-                return result(ConvergedReason.CONVERGED_ZERO_RHS, 0, 0.0, 0.0, history, start, "");
-            }
-            if (!options.nonzeroInitialGuess()) {
-                Arrays.fill(x, 0.0);
-            }
-            double rr = residual(b, x);
-            history.add(Math.sqrt(rr));
-            ConvergedReason reason;
-            int iterations = 0;
-            String message = "";
-            if (!Double.isFinite(rr)) {
-                reason = ConvergedReason.DIVERGED_NAN;
-                message = "the initial residual is not finite (NaN or infinity in the matrix or the initial guess)";
-            } else if (Math.sqrt(rr) <= options.threshold(bNorm)) {
-                reason = options.convergedReason(bNorm);
-            } else {
-                Object[] out = iterate(b, x, rr, bNorm, history);
-                reason = (ConvergedReason) out[0];
-                iterations = (Integer) out[1];
-                message = (String) out[2];
-            }
-            double trueResidual = Math.sqrt(residual(b, x));
-            String counts = "network directions " + networkDirections + ", fallback directions " + fallbacks
-                    + " (" + pcName + ")";
-            message = message.isEmpty() ? counts : message + "; " + counts;
-            return result(reason, iterations, trueResidual, bNorm, history, start, message);
-        }
-
-        private SolveResult result(ConvergedReason reason, int iterations, double residual, double bNorm,
-                                   History history, long start, String message) {
-            return new SolveResult("dcdm", "cnn+" + pcName, reason, iterations, residual, bNorm, history.toArray(),
-                    (System.nanoTime() - start) * 1e-9, message);
-        }
-
-        /** {@code r = b - A x}; returns {@code r.r}. */
-        private double residual(double[] b, double[] x) {
-            return backend.residual(a, backend.wrap(b), backend.wrap(x), backend.wrap(r));
-        }
-
-        private Object[] iterate(double[] b, double[] x, double rr, double bNorm, History history) {
+        protected Outcome iterate(Vector bv, Vector xv, double rr, double bNorm, History history) {
+            double[] x = HostVector.of(xv);
             double threshold = options.threshold(bNorm);
             int k = settings.directions();
             stored = 0;
@@ -374,14 +288,14 @@ public final class Dcdm implements IterativeSolver {
                 boolean fallOk = fallGain > 0 && Double.isFinite(fallGain);
                 if (!fallOk && !netOk) {
                     if (Double.isNaN(fAq) || Double.isInfinite(fAq)) {
-                        return new Object[] {ConvergedReason.DIVERGED_NAN, it - 1, "q.Aq is " + fAq + " at iteration " + it};
+                        return outcome(ConvergedReason.DIVERGED_NAN, it - 1, "q.Aq is " + fAq + " at iteration " + it);
                     }
                     if (fAq <= 0) {
-                        return new Object[] {ConvergedReason.DIVERGED_INDEFINITE_MATRIX, it - 1,
-                                "q.Aq = " + fAq + " <= 0 at iteration " + it + ": the matrix is not positive definite"};
+                        return outcome(ConvergedReason.DIVERGED_INDEFINITE_MATRIX, it - 1,
+                                "q.Aq = " + fAq + " <= 0 at iteration " + it + ": the matrix is not positive definite");
                     }
-                    return new Object[] {ConvergedReason.DIVERGED_BREAKDOWN, it - 1, "at iteration " + it
-                            + " neither direction has a component along the residual: no progress is possible"};
+                    return outcome(ConvergedReason.DIVERGED_BREAKDOWN, it - 1, "at iteration " + it
+                            + " neither direction has a component along the residual: no progress is possible");
                 }
                 boolean helped;
                 if (settings.combine() && netOk && fallOk) {
@@ -426,21 +340,21 @@ public final class Dcdm implements IterativeSolver {
                 double norm = Math.sqrt(rr);
                 history.add(norm);
                 if (!Double.isFinite(rr)) {
-                    return new Object[] {ConvergedReason.DIVERGED_NAN, it, "residual is " + norm + " at iteration " + it};
+                    return outcome(ConvergedReason.DIVERGED_NAN, it, "residual is " + norm + " at iteration " + it);
                 }
                 if (norm <= threshold) {
-                    rr = residual(b, x);
+                    rr = backend.residual(a, bv, xv, super.r);
                     if (Math.sqrt(rr) <= threshold) {
-                        return new Object[] {options.convergedReason(bNorm), it, ""};
+                        return outcome(options.convergedReason(bNorm), it, "");
                     }
                     if (++restarts > 5) {
-                        return new Object[] {ConvergedReason.DIVERGED_BREAKDOWN, it, "the true residual "
+                        return outcome(ConvergedReason.DIVERGED_BREAKDOWN, it, "the true residual "
                                 + Math.sqrt(rr) + " stays above the tolerance " + threshold
-                                + " although the updated residual meets it"};
+                                + " although the updated residual meets it");
                     }
                 }
             }
-            return new Object[] {ConvergedReason.DIVERGED_MAX_ITERATIONS, options.maxIterations(), ""};
+            return outcome(ConvergedReason.DIVERGED_MAX_ITERATIONS, options.maxIterations(), "");
         }
 
         /**
@@ -498,7 +412,7 @@ public final class Dcdm implements IterativeSolver {
             if (pc != null) {
                 pc.close();
             }
-            a.close();
+            super.close();
         }
     }
 
@@ -510,33 +424,16 @@ public final class Dcdm implements IterativeSolver {
         return s;
     }
 
-    /** Residual norms of a solve and the listener that watches them (as the library's solvers keep them). */
-    private static final class History {
-        private final boolean record;
-        private final dev.solvent.solve.IterationListener listener;
-        private double[] values = new double[64];
-        private int size;
-
-        History(boolean record, dev.solvent.solve.IterationListener listener) {
-            this.record = record;
-            this.listener = listener;
+    /** The operator, after the checks DCDM needs beyond the common ones. */
+    private static LinearOperator checked(LinearOperator operator, Backend backend, GridMap map) {
+        if (operator.rows() == operator.cols() && operator.rows() != map.unknowns()) {
+            throw new IllegalArgumentException("the matrix has " + operator.rows() + " rows but the grid map has "
+                    + map.unknowns() + " unknowns");
         }
-
-        void add(double v) {
-            if (listener != null) {
-                listener.onIteration(size, v);
-            }
-            if (record) {
-                if (size == values.length) {
-                    values = Arrays.copyOf(values, 2 * size);
-                }
-                values[size] = v;
-            }
-            size++;
+        if (!backend.isHost()) {
+            throw new IllegalArgumentException("dcdm runs on host backends only (the network runs on the CPU), got "
+                    + backend.name());
         }
-
-        double[] toArray() {
-            return record ? Arrays.copyOf(values, size) : new double[0];
-        }
+        return operator;
     }
 }

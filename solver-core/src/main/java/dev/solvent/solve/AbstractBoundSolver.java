@@ -8,9 +8,10 @@ import dev.solvent.matrix.LinearOperator;
 /**
  * What every bound solver shares: argument checks, host/device vector handling, the zero and
  * non-finite right-hand side, timing, and the final TRUE residual. Subclasses supply
- * {@link #iterate}, the algorithm itself.
+ * {@link #iterate}, the algorithm itself. Public so that solvers outside this package (the
+ * learned DCDM solver) keep exactly the same stopping rule and result semantics.
  */
-abstract class AbstractBoundSolver implements BoundSolver {
+public abstract class AbstractBoundSolver implements BoundSolver {
 
     protected final String solverName;
     protected final SolverOptions options;
@@ -21,7 +22,7 @@ abstract class AbstractBoundSolver implements BoundSolver {
     /** Residual work vector, shared with subclasses: on return from iterate it may hold anything. */
     protected final Vector r;
 
-    AbstractBoundSolver(String solverName, SolverOptions options, LinearOperator operator, Backend backend) {
+    protected AbstractBoundSolver(String solverName, SolverOptions options, LinearOperator operator, Backend backend) {
         if (operator.rows() != operator.cols()) {
             throw new IllegalArgumentException(solverName + " needs a square operator, got "
                     + operator.rows() + " x " + operator.cols());
@@ -37,6 +38,10 @@ abstract class AbstractBoundSolver implements BoundSolver {
 
     /** Outcome of the iteration proper, before the true residual is recomputed. */
     protected record Outcome(ConvergedReason reason, int iterations, String message) {
+        public Outcome {
+            java.util.Objects.requireNonNull(reason, "reason");
+            java.util.Objects.requireNonNull(message, "message");
+        }
     }
 
     /** Name of the preconditioner for the result. */
@@ -137,12 +142,13 @@ abstract class AbstractBoundSolver implements BoundSolver {
         private double[] values = new double[64];
         private int size;
 
-        History(boolean record, IterationListener listener) {
+        private History(boolean record, IterationListener listener) {
             this.record = record;
             this.listener = listener;
         }
 
-        void add(double residualNorm) {
+        /** Records the residual norm of the next iteration and tells the listener. */
+        public void add(double residualNorm) {
             if (listener != null) {
                 listener.onIteration(size, residualNorm);
             }
@@ -155,7 +161,7 @@ abstract class AbstractBoundSolver implements BoundSolver {
             size++;
         }
 
-        double[] toArray() {
+        private double[] toArray() {
             return record ? java.util.Arrays.copyOf(values, size) : new double[0];
         }
     }
