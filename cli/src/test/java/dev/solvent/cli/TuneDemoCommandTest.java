@@ -28,7 +28,7 @@ class TuneDemoCommandTest {
         String out = run("--rounds", "40", "--offsets", "both");
         for (String method : new String[] {"omega=1.0", "omega=1.4", "omega=1.6", "omega=1.7", "omega=1.8",
                 "best-fixed", "best-fixed-per-bin", "instance-optimal", "young-per-instance",
-                "tsallis-inf", "tsallis-inf-cb", "chebcb"}) {
+                "tsallis-inf", "tsallis-inf-cb", "tsallis-inf-cb-quantile", "chebcb"}) {
             assertEquals(2, count(out, "\n" + method + " "), method + " missing from\n" + out);
         }
         assertTrue(out.contains("high variance") && out.contains("low variance"), out);
@@ -38,7 +38,7 @@ class TuneDemoCommandTest {
     void jsonGivesOneObjectPerRow() {
         String out = run("--rounds", "20", "--json");
         String[] lines = out.strip().split("\n");
-        assertEquals(12, lines.length, out);
+        assertEquals(13, lines.length, out);
         for (String line : lines) {
             assertTrue(line.startsWith("{\"experiment\":\"laplacian\",\"offsets\":\"high\""), line);
             assertTrue(line.contains("\"mean_iterations_last_window\":"), line);
@@ -50,7 +50,7 @@ class TuneDemoCommandTest {
     void heatTableHasEveryMethodAndCgRatios() {
         String out = run("--experiment", "heat", "--nx", "8", "--rounds", "12");
         for (String method : new String[] {"cg", "omega=1.0", "omega=1.3", "omega=1.5", "omega=1.75", "omega=1.95",
-                "best-fixed", "instance-optimal", "tsallis-inf", "tsallis-inf-cb", "chebcb"}) {
+                "best-fixed", "instance-optimal", "tsallis-inf", "tsallis-inf-cb", "tsallis-inf-cb-quantile", "chebcb"}) {
             assertEquals(1, count(out, "\n" + method + " "), method + " missing from\n" + out);
         }
         // CG against itself.

@@ -214,7 +214,7 @@ public final class BanditReport {
                         + ": Tsallis-INF at least 4x fewer iterations than omega = 1 (last " + window + "): "
                         + SequenceReport.fmt2(ratio) + "x" + (ratio >= 4 ? "" : ", short by " + SequenceReport.fmt2(4 - ratio) + "x"));
             }
-            for (String m : new String[] {"tsallis-inf-cb", "chebcb"}) {
+            for (String m : new String[] {"tsallis-inf-cb", "tsallis-inf-cb-quantile", "chebcb"}) {
                 double v = Comparison.row(rows, m).meanLast();
                 checks.add(check(d + ": " + m + " within 25% of instance-optimal (last " + window + ")", v / io - 1, 0.25, "%"));
             }

@@ -15,7 +15,7 @@ public final class Comparison {
     /** Fixed omegas shown for the Laplacian experiment (the paper's table). */
     public static final double[] LAPLACIAN_FIXED = {1.0, 1.4, 1.6, 1.7, 1.8};
     /** The learners, in table order. */
-    public static final List<String> BANDITS = List.of("tsallis-inf", "tsallis-inf-cb", "chebcb");
+    public static final List<String> BANDITS = List.of("tsallis-inf", "tsallis-inf-cb", "tsallis-inf-cb-quantile", "chebcb");
     /** Name of the best piecewise-constant policy over Tsallis-INF-CB's bins. */
     public static final String BEST_PER_BIN = "best-fixed-per-bin";
 

@@ -83,6 +83,7 @@ public final class HeatExperiment {
             new TsallisInf(arms, seeds.nextLong()),
             new TsallisInfCb(arms, 6, KAPPA_LO, KAPPA_HI, seeds.nextLong()),
             new ChebCb(arms, KAPPA_LO, KAPPA_HI, seeds.nextLong()),
+            TsallisInfCb.adaptive(arms, 6, Math.max(6, Math.min(300, steps / 5)), seeds.nextLong()),
         };
         for (Tuner tuner : tuners) {
             traces.add(simulate(nx, steps, SequenceSolver.ssorPcg(), tuner, Double.NaN, tuner.name()));

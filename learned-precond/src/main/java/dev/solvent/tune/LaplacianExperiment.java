@@ -186,6 +186,8 @@ public final class LaplacianExperiment {
         traces.add(replay(new TsallisInf(arms, seeds.nextLong()), table, ctx));
         traces.add(replay(new TsallisInfCb(arms, 6, CONTEXT_LO, CONTEXT_HI, seeds.nextLong()), table, ctx));
         traces.add(replay(new ChebCb(arms, CONTEXT_LO, CONTEXT_HI, seeds.nextLong()), table, ctx));
+        // Not in the paper: the same learner with bins at the quantiles of the first 300 contexts.
+        traces.add(replay(TsallisInfCb.adaptive(arms, 6, 300, seeds.nextLong()), table, ctx));
         return new Result(offsets, seed, arms, table, traces, ctx);
     }
 }

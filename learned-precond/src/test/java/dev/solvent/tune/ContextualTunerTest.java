@@ -90,6 +90,65 @@ class ContextualTunerTest {
     }
 
     @Test
+    void adaptiveBinsSitAtTheQuantilesOfTheWarmUpContexts() {
+        // Warm-up of 4 contexts, 2 bins: the edge is the 2nd smallest of the sorted 4 (index 4*1/2 = 2).
+        TsallisInfCb cb = TsallisInfCb.adaptive(ARMS, 2, 4, 1);
+        double[] contexts = {0.9, 0.1, 0.3, 0.2};
+        for (double c : contexts) {
+            cb.choose(c);
+            cb.observe(50);
+        }
+        // sorted: 0.1, 0.2, 0.3, 0.9 -> edge 0.3
+        assertEquals(0, cb.bin(0.29));
+        assertEquals(1, cb.bin(0.3));
+        // After the warm-up the edges stay where they are, whatever comes next.
+        for (int t = 0; t < 50; t++) {
+            cb.choose(5.0);
+            cb.observe(50);
+        }
+        assertEquals(0, cb.bin(0.29));
+        assertEquals(1, cb.bin(0.31));
+        assertEquals("tsallis-inf-cb-quantile", cb.name());
+        assertThrows(IllegalArgumentException.class, () -> TsallisInfCb.adaptive(ARMS, 6, 5, 1));
+    }
+
+    @Test
+    void adaptiveBinsFollowCrowdedContextsBetterThanEqualWidths() {
+        // Contexts crowd near 0 (c = u^4), where the best omega moves fastest; equal-width bins put
+        // most rounds in one bin, quantile bins spread them.
+        SplittableRandom contexts = new SplittableRandom(21);
+        SplittableRandom noise = new SplittableRandom(22);
+        Tuner equal = new TsallisInfCb(ARMS, 6, 0.0, 1.0, 5);
+        Tuner quantile = TsallisInfCb.adaptive(ARMS, 6, 300, 5);
+        double paidEqual = 0;
+        double paidQuantile = 0;
+        int rounds = 12_000;
+        for (int t = 0; t < rounds; t++) {
+            double u = contexts.nextDouble();
+            double c = u * u * u * u;
+            double sqrtC = Math.sqrt(Math.sqrt(c));
+            SplittableRandom n2 = noise.split();
+            int a1 = equal.choose(c);
+            double k1 = costOfCrowded(a1, sqrtC, noise);
+            equal.observe(k1);
+            int a2 = quantile.choose(c);
+            double k2 = costOfCrowded(a2, sqrtC, n2);
+            quantile.observe(k2);
+            if (t >= rounds - 2000) {
+                paidEqual += k1;
+                paidQuantile += k2;
+            }
+        }
+        assertTrue(paidQuantile < 0.9 * paidEqual, "quantile bins " + paidQuantile + " vs equal widths " + paidEqual);
+    }
+
+    /** Best omega rises with the fourth root of the context, so it changes fastest near 0. */
+    private static double costOfCrowded(int arm, double fourthRoot, SplittableRandom noise) {
+        double d = ARMS[arm] - (1.2 + 0.7 * fourthRoot);
+        return Math.max(1.0, 60.0 + 4000.0 * d * d + 5.0 * noise.nextGaussian());
+    }
+
+    @Test
     void binsLearnIndependently() {
         // Costs in bin 0 favour arm 2, in bin 1 arm 17: each copy must find its own.
         TsallisInfCb cb = new TsallisInfCb(ARMS, 2, 0.0, 1.0, 3);

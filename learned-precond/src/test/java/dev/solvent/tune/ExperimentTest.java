@@ -57,7 +57,7 @@ class ExperimentTest {
         // instance, and several times faster than Gauss-Seidel.
         assertTrue(young.mean() < 1.1 * r.trace(SequenceReport.INSTANCE_OPTIMAL).mean());
         assertTrue(gaussSeidel.mean() > 3 * young.mean(), "GS " + gaussSeidel.mean() + " Young " + young.mean());
-        for (String m : new String[] {"tsallis-inf", "tsallis-inf-cb", "chebcb"}) {
+        for (String m : new String[] {"tsallis-inf", "tsallis-inf-cb", "tsallis-inf-cb-quantile", "chebcb"}) {
             assertEquals(60, r.trace(m).costs().length);
         }
     }
