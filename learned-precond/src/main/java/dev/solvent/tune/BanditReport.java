@@ -149,7 +149,7 @@ public final class BanditReport {
                 .append(System.getProperty("java.version")).append(" |\n");
         sb.append("| machine | ").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch"))
                 .append(", ").append(Runtime.getRuntime().availableProcessors())
-                .append(" CPU cores, **shared with five other developers building at the same time**: wall times are noisy |\n");
+                .append(" CPU cores, shared with other work (see the load average below): wall times are noisy |\n");
         sb.append("| backend | `ReferenceBackend` (single-threaded; the lexicographic SOR/SSOR sweeps are sequential on every CPU backend) |\n");
         sb.append("| report run time | ").append(SequenceReport.fmt1(minutes)).append(" min wall, ")
                 .append(SequenceReport.fmt1(cpuMinutes)).append(" min CPU (JIT and GC threads included); ")
@@ -178,7 +178,8 @@ public final class BanditReport {
         sb.append("- **instance-optimal**: per system, the cheapest of the 20 arms (a grid search of 20 solves).\n");
         sb.append("- **young-per-instance**: Young's formula `2 / (1 + sqrt(1 - beta_t^2))`, ")
                 .append("`beta_t = 4 cos(pi/11) / (4 + c_t)`, solved at that omega (off the grid).\n");
-        sb.append("- Tsallis-INF: `eta_t = 2/sqrt(t)`; Tsallis-INF-CB: 6 equal bins over c in [-0.15, 0.45]; ")
+        sb.append("- Tsallis-INF: `eta_t = 2/sqrt(t)`; Tsallis-INF-CB: 6 equal bins over c in [-0.15, 0.45] (the paper's); ")
+                .append("tsallis-inf-cb-quantile (not in the paper): 6 bins at the quantiles of the first 300 contexts, frozen after; ")
                 .append("ChebCB: degree 6, `eta_t = sqrt(20 t)`, ridge 1. Costs normalised as `(k - 1)` / running mean of `(k - 1)`.\n\n");
 
         List<String> checks = new ArrayList<>();
