@@ -64,7 +64,7 @@ run() {
 # shellcheck disable=SC2086  # the option strings are meant to split into words
 {
     run bandwidth 'BandwidthBenchmark' $KERNEL
-    run bandwidth1 'BandwidthBenchmark.triad' -p n=2097152 -p threads=1 $KERNEL
+    run bandwidth1 'BandwidthBenchmark.triad' -p n=2097152,8388608 -p threads=1 $KERNEL
     run spmv 'dev.solvent.jmh.SpmvBenchmark' -p threads=1,2 $KERNEL
     run spmv-peers 'PeerSpmvBenchmark' $KERNEL
     run cg-iteration 'CgIterationBenchmark' $KERNEL

@@ -31,7 +31,7 @@ public final class Report {
 
     /** Thread count the targets are stated for (the CI and developer machines' cores). */
     static final String TARGET_THREADS = "2";
-    /** Size of the triad whose bandwidth is "the floor": the 128^3 vectors. */
+    /** Length of the 128^3 vectors, the smaller of the bandwidth sizes. */
     static final String FLOOR_N = "2097152";
 
     private final List<Result> results;
@@ -241,10 +241,20 @@ public final class Report {
         return ms.inverse().times(bytes / 1e6);
     }
 
+    /**
+     * The floor: the triad on the largest arrays run at that thread count. The 128^3-sized arrays
+     * (50 MB for the triad) still gain from this machine's caches (a quiet run measured 54 GB/s
+     * there against 35 GB/s at four times the size), while a 128^3 CSR product streams 217 MB, so
+     * the out-of-cache figure is the one a large solve can hope for.
+     */
     private Figure triadGbs(String threads) {
-        Result t = find(r -> r.is("BandwidthBenchmark", "triad") && r.param("n").equals(FLOOR_N)
-                && r.param("threads").equals(threads));
-        return t == null ? Figure.NONE : gbs(24.0 * Long.parseLong(FLOOR_N), time(t));
+        Result best = null;
+        for (Result r : all(r -> r.is("BandwidthBenchmark", "triad") && r.param("threads").equals(threads))) {
+            if (best == null || Long.parseLong(r.param("n")) > Long.parseLong(best.param("n"))) {
+                best = r;
+            }
+        }
+        return best == null ? Figure.NONE : gbs(24.0 * Long.parseLong(best.param("n")), time(best));
     }
 
     private Result solve(String bench, String grid, String pc, String cap, String operator, String threads) {
@@ -305,8 +315,9 @@ public final class Report {
         line("");
         line("Triad `a = b + s c` (24 bytes per element, STREAM's count, which leaves out the write-allocate");
         line("read of `a`) and dot `b . c` (16 bytes per element), on the CPU backend's own `WorkerPool` with");
-        line("its split; `backend.dot` is the backend's dot on the same arrays. The triad on n = "
-                + FLOOR_N + " (the 128^3 vectors) at the same thread count is the floor below.");
+        line("its split; `backend.dot` is the backend's dot on the same arrays. n = " + FLOOR_N + " is the size of");
+        line("the 128^3 vectors. The floor used below is the triad on the largest n run at the same thread");
+        line("count: smaller arrays can still be served partly from cache, which no 128^3 solve can count on.");
         line("");
         line("| kernel | n | threads | time (ms) | GB/s |");
         line("|---|---:|---:|---:|---:|");
