@@ -7,7 +7,7 @@ import dev.solvent.matrix.LinearOperator;
  * The oracle: plain single-threaded loops, written to be obviously right rather than fast. The
  * parallel CPU backend and the CUDA backend are tested against it on the same inputs.
  */
-public final class ReferenceBackend implements Backend {
+public final class ReferenceBackend extends HostBackend {
 
     @Override
     public String name() {
@@ -17,33 +17,6 @@ public final class ReferenceBackend implements Backend {
     @Override
     public int threads() {
         return 1;
-    }
-
-    @Override
-    public boolean isHost() {
-        return true;
-    }
-
-    @Override
-    public Vector allocate(int n) {
-        return new HostVector(new double[n]);
-    }
-
-    @Override
-    public Vector wrap(double[] values) {
-        return new HostVector(values);
-    }
-
-    @Override
-    public Vector upload(double[] values) {
-        return new HostVector(values.clone());
-    }
-
-    @Override
-    public void download(Vector v, double[] dst) {
-        double[] src = HostVector.of(v);
-        checkLength(src, dst);
-        System.arraycopy(src, 0, dst, 0, src.length);
     }
 
     @Override
@@ -197,11 +170,5 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public void close() {
-    }
-
-    static void checkLength(double[] a, double[] b) {
-        if (a.length != b.length) {
-            throw new IllegalArgumentException("vector lengths differ: " + a.length + " and " + b.length);
-        }
     }
 }

@@ -1,6 +1,6 @@
 package dev.solvent.backend.cpu;
 
-import dev.solvent.backend.Backend;
+import dev.solvent.backend.HostBackend;
 import dev.solvent.backend.BoundOperator;
 import dev.solvent.backend.HostCsr;
 import dev.solvent.backend.HostVector;
@@ -37,7 +37,7 @@ import dev.solvent.matrix.Stencil7Operator;
  * therefore give the reference backend's results bit for bit.
  *
  * <p><b>Threading.</b> Kernel entry points are synchronized: one kernel runs at a time per backend,
- * as the {@link Backend} contract says, because they share the pool, the preallocated task objects
+ * as the {@link dev.solvent.backend.Backend} contract says, because they share the pool, the preallocated task objects
  * and the partial-sum array. No kernel call allocates. Any {@link HostVector} is accepted;
  * operators bound by another backend are rejected (their split was made for its thread count);
  * x and y of an operator kernel must be different arrays.
@@ -57,7 +57,7 @@ import dev.solvent.matrix.Stencil7Operator;
  *   <tr><td>residual (stencil)</td><td>24n</td></tr>
  * </table>
  */
-public final class ParallelCpuBackend implements Backend {
+public final class ParallelCpuBackend extends HostBackend {
 
     /** Default minimum elements (or nonzeros plus rows) per worker before a kernel is split. */
     public static final int DEFAULT_GRAIN = 4096;
@@ -130,33 +130,6 @@ public final class ParallelCpuBackend implements Backend {
     /** The pool the kernels run on (its threads are named after {@link WorkerPool#name()}). */
     public WorkerPool pool() {
         return pool;
-    }
-
-    @Override
-    public boolean isHost() {
-        return true;
-    }
-
-    @Override
-    public Vector allocate(int n) {
-        return new HostVector(new double[n]);
-    }
-
-    @Override
-    public Vector wrap(double[] values) {
-        return new HostVector(values);
-    }
-
-    @Override
-    public Vector upload(double[] values) {
-        return new HostVector(values.clone());
-    }
-
-    @Override
-    public void download(Vector v, double[] dst) {
-        double[] src = HostVector.of(v);
-        checkLength(src, dst);
-        System.arraycopy(src, 0, dst, 0, src.length);
     }
 
     /**
@@ -513,12 +486,6 @@ public final class ParallelCpuBackend implements Backend {
         }
         if (x == y) {
             throw new IllegalArgumentException("input and output vectors must not be the same array");
-        }
-    }
-
-    private static void checkLength(double[] a, double[] b) {
-        if (a.length != b.length) {
-            throw new IllegalArgumentException("vector lengths differ: " + a.length + " and " + b.length);
         }
     }
 
