@@ -139,36 +139,6 @@ public final class ReferenceBackend extends HostBackend {
     }
 
     @Override
-    public void sorSweep(BoundOperator a, Vector b, Vector x, double omega, SweepDirection direction) {
-        HostCsr m = HostCsr.of(a, "SOR");
-        int[] diag = m.diagonalPositions();
-        CsrMatrix A = m.matrix();
-        double[] bb = HostVector.of(b);
-        double[] xx = HostVector.of(x);
-        int n = A.rows();
-        if (direction != SweepDirection.BACKWARD) {
-            SequentialKernels.sorSweep(A.rowPtr(), A.colIdx(), A.values(), diag, bb, xx, omega, 0, n, 1);
-        }
-        if (direction != SweepDirection.FORWARD) {
-            SequentialKernels.sorSweep(A.rowPtr(), A.colIdx(), A.values(), diag, bb, xx, omega, n - 1, -1, -1);
-        }
-    }
-
-    @Override
-    public double ssorApplyDot(BoundOperator a, Vector r, Vector z, double omega) {
-        HostCsr m = HostCsr.of(a, "SSOR");
-        CsrMatrix A = m.matrix();
-        return SequentialKernels.ssorApplyDot(A.rowPtr(), A.colIdx(), A.values(), m.diagonalPositions(),
-                HostVector.of(r), HostVector.of(z), omega);
-    }
-
-    @Override
-    public double choleskySolveDot(BoundOperator lower, Vector r, Vector z) {
-        CsrMatrix L = HostCsr.of(lower, "triangular solve").matrix();
-        return SequentialKernels.choleskySolveDot(L.rowPtr(), L.colIdx(), L.values(), HostVector.of(r), HostVector.of(z));
-    }
-
-    @Override
     public void close() {
     }
 }

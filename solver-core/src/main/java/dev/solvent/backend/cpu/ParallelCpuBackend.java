@@ -5,7 +5,6 @@ import dev.solvent.backend.BoundOperator;
 import dev.solvent.backend.HostCsr;
 import dev.solvent.backend.HostVector;
 import dev.solvent.backend.SequentialKernels;
-import dev.solvent.backend.SweepDirection;
 import dev.solvent.backend.Vector;
 import dev.solvent.matrix.CsrMatrix;
 import dev.solvent.matrix.LinearOperator;
@@ -282,65 +281,6 @@ public final class ParallelCpuBackend extends HostBackend {
         checkLength(dd, rr);
         checkLength(dd, zz);
         return vector(DIAGONAL_SCALE_DOT, dd.length, 0.0, dd, rr, zz, null);
-    }
-
-    // ---- sequential kernels ------------------------------------------------------------------
-
-    /**
-     * One SOR sweep, on the caller: each row uses the rows updated before it, so the sweep is a
-     * recurrence. Moves {@code 12 nnz + 4n + 24n} bytes per direction.
-     */
-    @Override
-    public synchronized void sorSweep(BoundOperator a, Vector b, Vector x, double omega, SweepDirection direction) {
-        HostCsr m = HostCsr.of(a, "SOR");
-        int[] diag = m.diagonalPositions();
-        CsrMatrix A = m.matrix();
-        double[] bb = HostVector.of(b);
-        double[] xx = HostVector.of(x);
-        int n = A.rows();
-        if (bb.length != n || xx.length != n) {
-            throw new IllegalArgumentException("SOR on a " + n + " x " + n + " matrix got vectors of length "
-                    + bb.length + " and " + xx.length);
-        }
-        if (direction != SweepDirection.BACKWARD) {
-            SequentialKernels.sorSweep(A.rowPtr(), A.colIdx(), A.values(), diag, bb, xx, omega, 0, n, 1);
-        }
-        if (direction != SweepDirection.FORWARD) {
-            SequentialKernels.sorSweep(A.rowPtr(), A.colIdx(), A.values(), diag, bb, xx, omega, n - 1, -1, -1);
-        }
-    }
-
-    /**
-     * The SSOR preconditioner with {@code r . z}, on the caller (two triangular recurrences).
-     * Moves {@code 12 nnz + 4n} bytes of matrix and about 32n of vectors.
-     */
-    @Override
-    public synchronized double ssorApplyDot(BoundOperator a, Vector r, Vector z, double omega) {
-        HostCsr m = HostCsr.of(a, "SSOR");
-        CsrMatrix A = m.matrix();
-        double[] rr = HostVector.of(r);
-        double[] zz = HostVector.of(z);
-        if (rr.length != A.rows() || zz.length != A.rows()) {
-            throw new IllegalArgumentException("SSOR on a " + A.rows() + " x " + A.cols()
-                    + " matrix got vectors of length " + rr.length + " and " + zz.length);
-        }
-        return SequentialKernels.ssorApplyDot(A.rowPtr(), A.colIdx(), A.values(), m.diagonalPositions(), rr, zz, omega);
-    }
-
-    /**
-     * {@code L L^T z = r} with {@code r . z}, on the caller (forward and backward substitution are
-     * recurrences). Moves the factor twice, {@code 2 (12 nnz(L) + 4n)}, and about 40n of vectors.
-     */
-    @Override
-    public synchronized double choleskySolveDot(BoundOperator lower, Vector r, Vector z) {
-        CsrMatrix L = HostCsr.of(lower, "triangular solve").matrix();
-        double[] rr = HostVector.of(r);
-        double[] zz = HostVector.of(z);
-        if (rr.length != L.rows() || zz.length != L.rows()) {
-            throw new IllegalArgumentException("triangular solve with a " + L.rows() + " x " + L.cols()
-                    + " factor got vectors of length " + rr.length + " and " + zz.length);
-        }
-        return SequentialKernels.choleskySolveDot(L.rowPtr(), L.colIdx(), L.values(), rr, zz);
     }
 
     /** Stops the worker threads; kernels that would split fail afterwards. */
