@@ -1,8 +1,12 @@
 package dev.solvent.jmh;
 
+import dev.solvent.backend.ReferenceBackend;
 import dev.solvent.gen.Generators;
 import dev.solvent.gen.Problem;
 import dev.solvent.matrix.CsrMatrix;
+import dev.solvent.solve.BoundSolver;
+import dev.solvent.solve.SolverOptions;
+import dev.solvent.solve.Solvers;
 import java.util.SplittableRandom;
 import no.uib.cipr.matrix.sparse.CompRowMatrix;
 
@@ -125,6 +129,22 @@ final class Fixtures {
     }
 
     /** Throws unless two relative residuals agree to {@code relTol} of each other. */
+    /**
+     * A peer stopped after exactly {@code cap} iterations must reach the residual that Solvent's
+     * reference CG (same preconditioner name, same cap) reaches: the peers are checked to do the same
+     * work, not just any work.
+     */
+    static void checkAgainstReferenceCg(String what, Problem problem, String pc, int cap, double peerRelativeResidual) {
+        double[] xr = new double[problem.size()];
+        SolverOptions options = SolverOptions.defaults().withRtol(1e-30).withMaxIterations(cap);
+        try (ReferenceBackend reference = new ReferenceBackend();
+             BoundSolver oracle = Solvers.create("cg", pc, options).setup(problem.matrix(), reference)) {
+            oracle.solve(problem.rhs(), xr);
+        }
+        checkSame(what + " after " + cap + " iterations vs Solvent's reference CG",
+                relativeResidual(problem.matrix(), problem.rhs(), xr), peerRelativeResidual, 1e-6);
+    }
+
     static void checkSame(String what, double expected, double actual, double relTol) {
         if (!(Math.abs(expected - actual) <= relTol * Math.abs(expected))) {
             throw new IllegalStateException(what + ": " + actual + ", expected " + expected + " (relative tolerance "

@@ -1,10 +1,6 @@
 package dev.solvent.jmh;
 
-import dev.solvent.backend.ReferenceBackend;
 import dev.solvent.gen.Problem;
-import dev.solvent.solve.BoundSolver;
-import dev.solvent.solve.SolverOptions;
-import dev.solvent.solve.Solvers;
 import java.util.concurrent.TimeUnit;
 import no.uib.cipr.matrix.DenseVector;
 import no.uib.cipr.matrix.Matrix;
@@ -110,14 +106,7 @@ public class MtjSolveBenchmark {
                 }
                 return;
             }
-            double[] xr = new double[problem.size()];
-            SolverOptions options = SolverOptions.defaults().withRtol(1e-30).withMaxIterations(cap);
-            try (ReferenceBackend reference = new ReferenceBackend();
-                 BoundSolver oracle = Solvers.create("cg", pc, options).setup(problem.matrix(), reference)) {
-                oracle.solve(problem.rhs(), xr);
-            }
-            Fixtures.checkSame(what + " after " + cap + " iterations vs Solvent's reference CG",
-                    Fixtures.relativeResidual(problem.matrix(), problem.rhs(), xr), rel, 1e-6);
+            Fixtures.checkAgainstReferenceCg(what, problem, pc, cap, rel);
         }
     }
 
