@@ -46,6 +46,17 @@ public final class TrainDcdmCommand implements Callable<Integer> {
     @Option(names = "--blocks", split = ",", description = "residual pairs before pooling, coarse, after (default 2,3,2)")
     int[] blocks = {2, 3, 2};
 
+    @Option(names = "--levels", description = "pooling levels: 1 (the paper's), a fixed number, or auto (as many as the"
+            + " grid allows, mid blocks shared across levels; default ${DEFAULT-VALUE})")
+    String levels = "1";
+
+    @Option(names = "--mid-blocks", description = "residual pairs before and after pooling at each intermediate level"
+            + " (shared weights; needs --levels other than 1; default ${DEFAULT-VALUE})")
+    int midBlocks = 0;
+
+    @Option(names = "--upsample-gain", description = "factor on every upsampled correction (default 1 with one level, 4 with more)")
+    Double upsampleGain;
+
     @Option(names = "--lanczos-steps", description = "Lanczos steps per domain (default ${DEFAULT-VALUE})")
     int lanczosSteps = 300;
 
@@ -100,7 +111,7 @@ public final class TrainDcdmCommand implements Callable<Integer> {
             trainer = DcdmTrainer.resume(checkpointDir);
             out.printf("resumed from %s at step %d%n", checkpointDir, trainer.step());
         } else {
-            DcdmArchitecture arch = new DcdmArchitecture(3, channels, blocks[0], blocks[1], blocks[2]);
+            DcdmArchitecture arch = architecture();
             trainer = new DcdmTrainer(DcdmNetwork.random(arch, seed), lr, batch);
             out.printf("new network: %d parameters%n", arch.parameterCount());
         }
@@ -166,6 +177,25 @@ public final class TrainDcdmCommand implements Callable<Integer> {
         return s / have;
     }
 
+    /** The architecture the options describe (errors name the option). */
+    private DcdmArchitecture architecture() {
+        int levelCount;
+        if ("auto".equalsIgnoreCase(levels)) {
+            levelCount = 0;
+        } else {
+            try {
+                levelCount = Integer.parseInt(levels);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--levels takes a number or auto, got " + levels);
+            }
+        }
+        double gain = upsampleGain != null ? upsampleGain : levelCount == 1 ? 1.0 : 4.0;
+        if (blocks.length != 3) {
+            throw new IllegalArgumentException("--blocks takes three counts (before pooling, coarse, after), got " + blocks.length);
+        }
+        return new DcdmArchitecture(3, channels, blocks[0], blocks[1], blocks[2], midBlocks, levelCount, gain);
+    }
+
     private void validate() {
         if (grid < FluidGrid.MIN_FACTORY_SIZE || grid % 2 != 0) {
             throw new IllegalArgumentException("--grid must be even and at least " + FluidGrid.MIN_FACTORY_SIZE + ", got " + grid);
@@ -173,9 +203,7 @@ public final class TrainDcdmCommand implements Callable<Integer> {
         if (domains < 1) {
             throw new IllegalArgumentException("--domains must be at least 1, got " + domains);
         }
-        if (blocks.length != 3) {
-            throw new IllegalArgumentException("--blocks takes three counts (before pooling, coarse, after), got " + blocks.length);
-        }
+        architecture();
         if (!(lr > 0) || batch < 1 || steps < 0 || lanczosSteps < 1) {
             throw new IllegalArgumentException("--lr must be positive, --batch and --lanczos-steps at least 1, --steps non-negative");
         }

@@ -134,9 +134,12 @@ public final class DcdmNetwork {
     static final class Trace {
         Shape shape;
         float[] input;
+        int levels;
         final List<float[][]> pre = new ArrayList<>();
-        final List<float[][]> coarse = new ArrayList<>();
         final List<float[][]> post = new ArrayList<>();
+        /** Per level 1..L (index l - 1): the mid.pre, mid.post (or, at L, coarse) block states. */
+        final List<List<float[][]>> midPre = new ArrayList<>();
+        final List<List<float[][]>> midPost = new ArrayList<>();
         float[] last;
     }
 
@@ -144,8 +147,9 @@ public final class DcdmNetwork {
      * The network applied to a one-channel map {@code x} on grid {@code s} (length
      * {@code s.voxels()}); returns the one-channel output.
      *
-     * @throws IllegalArgumentException if the grid's dimension differs from the network's, a grid
-     *                                  dimension is odd, or x has the wrong length
+     * @throws IllegalArgumentException if the grid's dimension differs from the network's, the grid
+     *                                  cannot be pooled as often as the architecture asks, or x has
+     *                                  the wrong length
      */
     public float[] forward(Shape s, float[] x) {
         return forward(s, x, null);
@@ -160,23 +164,18 @@ public final class DcdmNetwork {
             throw new IllegalArgumentException("input has length " + x.length + " but the grid " + s + " has "
                     + s.voxels() + " voxels");
         }
-        Shape cs = s.coarse();
+        int levels = arch.levelsOn(s);
         int c = arch.channels();
         int n = s.voxels() * c;
         if (trace != null) {
             trace.shape = s;
             trace.input = x;
+            trace.levels = levels;
         }
         float[] a = new float[n];
         Layers.conv(s, x, 1, param("conv0.weight"), param("conv0.bias"), c, a, false);
         a = blocks(s, a, "pre", arch.preBlocks(), trace == null ? null : trace.pre);
-        float[] skip = a;
-        float[] p = new float[cs.voxels() * c];
-        Layers.avgPool(s, skip, c, p);
-        p = blocks(cs, p, "coarse", arch.coarseBlocks(), trace == null ? null : trace.coarse);
-        float[] u = new float[n];
-        Layers.upsample(s, p, c, u);
-        Layers.addInto(u, skip, n);
+        float[] u = level(s, a, 1, levels, trace);
         u = blocks(s, u, "post", arch.postBlocks(), trace == null ? null : trace.post);
         if (trace != null) {
             trace.last = u;
@@ -184,6 +183,44 @@ public final class DcdmNetwork {
         float[] y = new float[s.voxels()];
         Layers.head(s, u, c, param("head.weight"), param("head.bias")[0], y);
         return y;
+    }
+
+    /**
+     * Level {@code l} of {@code levels} below grid {@code s}: pool {@code skip}, run the coarse
+     * blocks (last level) or mid.pre, the next level and mid.post, upsample, multiply by the gain
+     * and add {@code skip}. Returns a new array on grid {@code s}; {@code skip} is not modified.
+     */
+    private float[] level(Shape s, float[] skip, int l, int levels, Trace trace) {
+        Shape cs = s.coarse();
+        int c = arch.channels();
+        float[] p = new float[cs.voxels() * c];
+        Layers.avgPool(s, skip, c, p);
+        List<float[][]> before = null;
+        List<float[][]> after = null;
+        if (trace != null) {
+            before = new ArrayList<>();
+            after = new ArrayList<>();
+            trace.midPre.add(before);
+            trace.midPost.add(after);
+        }
+        if (l == levels) {
+            p = blocks(cs, p, "coarse", arch.coarseBlocks(), before);
+        } else {
+            p = blocks(cs, p, "mid.pre", arch.midBlocks(), before);
+            p = level(cs, p, l + 1, levels, trace);
+            p = blocks(cs, p, "mid.post", arch.midBlocks(), after);
+        }
+        int n = s.voxels() * c;
+        float[] u = new float[n];
+        Layers.upsample(s, p, c, u);
+        float gain = (float) arch.upsampleGain();
+        if (gain != 1f) {
+            for (int i = 0; i < n; i++) {
+                u[i] *= gain;
+            }
+        }
+        Layers.addInto(u, skip, n);
+        return u;
     }
 
     /**
@@ -225,21 +262,45 @@ public final class DcdmNetwork {
      */
     void backward(Trace trace, float[] gy, float[][] grads) {
         Shape s = trace.shape;
-        Shape cs = s.coarse();
         int c = arch.channels();
         int n = s.voxels() * c;
         float[] gu = new float[n];
         int hw = index.get("head.weight");
         grads[hw + 1][0] += Layers.headBackward(s, trace.last, c, param(hw), gy, gu, grads[hw]);
         gu = blocksBackward(s, "post", trace.post, gu, grads);
-        float[] gskip = gu.clone();
-        float[] gp = new float[cs.voxels() * c];
-        Layers.upsampleBackward(s, gu, c, gp);
-        gp = blocksBackward(cs, "coarse", trace.coarse, gp, grads);
-        Layers.avgPoolBackward(s, gp, c, gskip);
+        float[] gskip = levelBackward(s, gu, 1, trace, grads);
         float[] ga = blocksBackward(s, "pre", trace.pre, gskip, grads);
         int w0 = index.get("conv0.weight");
         Layers.convWeightGrad(s, trace.input, 1, ga, c, grads[w0], grads[w0 + 1]);
+    }
+
+    /**
+     * Backward through {@link #level}: {@code g} is the gradient at its output
+     * {@code gain * upsample(q) + skip}; returns the gradient at {@code skip} (the identity path
+     * plus the pooled path). Shared mid weights collect the gradients of every level, since
+     * {@link Layers#convWeightGrad} adds.
+     */
+    private float[] levelBackward(Shape s, float[] g, int l, Trace trace, float[][] grads) {
+        Shape cs = s.coarse();
+        int c = arch.channels();
+        float[] gskip = g.clone();
+        float[] gp = new float[cs.voxels() * c];
+        Layers.upsampleBackward(s, g, c, gp);
+        float gain = (float) arch.upsampleGain();
+        if (gain != 1f) {
+            for (int i = 0; i < gp.length; i++) {
+                gp[i] *= gain;
+            }
+        }
+        if (l == trace.levels) {
+            gp = blocksBackward(cs, "coarse", trace.midPre.get(l - 1), gp, grads);
+        } else {
+            gp = blocksBackward(cs, "mid.post", trace.midPost.get(l - 1), gp, grads);
+            gp = levelBackward(cs, gp, l + 1, trace, grads);
+            gp = blocksBackward(cs, "mid.pre", trace.midPre.get(l - 1), gp, grads);
+        }
+        Layers.avgPoolBackward(s, gp, c, gskip);
+        return gskip;
     }
 
     private float[] blocksBackward(Shape s, String prefix, List<float[][]> states, float[] g, float[][] grads) {

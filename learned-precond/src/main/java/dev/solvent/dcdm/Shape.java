@@ -49,6 +49,11 @@ public record Shape(int dims, int nx, int ny, int nz) {
         return nx % 2 == 0 && ny % 2 == 0 && (dims == 2 || nz % 2 == 0);
     }
 
+    /** The narrowest dimension (nz does not count in 2D). */
+    int minWidth() {
+        return dims == 3 ? Math.min(nx, Math.min(ny, nz)) : Math.min(nx, ny);
+    }
+
     /** The grid after 2x pooling. */
     Shape coarse() {
         if (!poolable()) {

@@ -113,9 +113,29 @@ class ModelFileTest {
     @Test
     void unsupportedVersionIsRejected() throws Exception {
         Path f = saved(DcdmNetwork.random(new DcdmArchitecture(2, 2, 1, 1, 1), 1), "v");
-        Files.writeString(f, Files.readString(f).replace("\"version\": 1", "\"version\": 2"));
+        Files.writeString(f, Files.readString(f).replace("\"version\": 1", "\"version\": 3"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DcdmNetwork.load(f));
-        assertTrue(e.getMessage().contains("version 2 is not supported"), e.getMessage());
+        assertTrue(e.getMessage().contains("version 3 is not supported"), e.getMessage());
+    }
+
+    /** A multilevel model is a version 2 description; it round-trips with its levels, mid blocks and gain. */
+    @Test
+    void multilevelModelRoundTripsAsVersion2() throws Exception {
+        DcdmNetwork net = DcdmNetwork.random(DcdmArchitecture.multilevel(3, 2, 1, 2, 1, 1), 4);
+        Path f = saved(net, "ml");
+        String json = Files.readString(f);
+        assertTrue(json.contains("\"version\": 2") && json.contains("\"levels\": \"auto\"")
+                && json.contains("\"upsample_gain\": 4"), json);
+        DcdmNetwork back = DcdmNetwork.load(f);
+        assertEquals(net.architecture(), back.architecture());
+        Shape s = Shape.of3d(16, 16, 16);
+        float[] x = new float[s.voxels()];
+        x[100] = 1f;
+        x[2000] = -0.5f;
+        org.junit.jupiter.api.Assertions.assertArrayEquals(net.forward(s, x), back.forward(s, x), 0f);
+        Files.writeString(f, json.replace("\"levels\": \"auto\"", "\"levels\": \"deep\""));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DcdmNetwork.load(f));
+        assertTrue(e.getMessage().contains("\"levels\" must be an integer or \"auto\""), e.getMessage());
     }
 
     @Test
