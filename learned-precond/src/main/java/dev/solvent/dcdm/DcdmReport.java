@@ -27,8 +27,9 @@ import java.util.Locale;
  * better), the same combined (both, see {@link Dcdm.Settings#combine()}), and with the paper's
  * k = 2.
  *
- * <p>Usage: {@code DcdmReport MODEL.json SIZE:SEED[,SEED...] ...}, for example
- * {@code DcdmReport model.json 32:101,102 64:101}.
+ * <p>Usage: {@code DcdmReport [--modes=k64,combined,k2] MODEL.json SIZE:SEED[,SEED...] ...}, for
+ * example {@code DcdmReport model.json 32:101,102 64:101}; {@code --modes} picks the DCDM runs
+ * (default all three).
  */
 public final class DcdmReport {
 
@@ -40,8 +41,13 @@ public final class DcdmReport {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 2) {
-            System.err.println("usage: DcdmReport MODEL.json SIZE:SEED[,SEED...] ...");
+        List<String> modes = List.of("k64", "combined", "k2");
+        if (args.length > 0 && args[0].startsWith("--modes=")) {
+            modes = List.of(args[0].substring("--modes=".length()).split(","));
+            args = java.util.Arrays.copyOfRange(args, 1, args.length);
+        }
+        if (args.length < 2 || !List.of("k64", "combined", "k2").containsAll(modes)) {
+            System.err.println("usage: DcdmReport [--modes=k64,combined,k2] MODEL.json SIZE:SEED[,SEED...] ...");
             System.exit(2);
         }
         DcdmNetwork net = DcdmNetwork.load(Path.of(args[0]));
@@ -62,10 +68,16 @@ public final class DcdmReport {
                 rows.add(run(name, p, new ConjugateGradient(opts, new Ic0()), "IC(0)-PCG"));
                 SolverOptions dopts = opts.withMaxIterations(1000);
                 Dcdm.Settings base = Dcdm.Settings.defaults();
-                rows.add(run(name, p, new Dcdm(dopts, net, GridMap.of(g), base.withDirections(64)), "DCDM k=64"));
-                rows.add(run(name, p, new Dcdm(dopts, net, GridMap.of(g), base.withDirections(64).withCombine(true)),
-                        "DCDM combined k=64"));
-                rows.add(run(name, p, new Dcdm(dopts, net, GridMap.of(g), base), "DCDM k=2 (paper)"));
+                if (modes.contains("k64")) {
+                    rows.add(run(name, p, new Dcdm(dopts, net, GridMap.of(g), base.withDirections(64)), "DCDM k=64"));
+                }
+                if (modes.contains("combined")) {
+                    rows.add(run(name, p, new Dcdm(dopts, net, GridMap.of(g), base.withDirections(64).withCombine(true)),
+                            "DCDM combined k=64"));
+                }
+                if (modes.contains("k2")) {
+                    rows.add(run(name, p, new Dcdm(dopts, net, GridMap.of(g), base), "DCDM k=2 (paper)"));
+                }
             }
         }
         System.out.println();
