@@ -1,5 +1,7 @@
 package dev.solvent.cli;
 
+import dev.solvent.backend.Backend;
+import dev.solvent.backend.Backends;
 import dev.solvent.ot.GroundCost;
 import dev.solvent.ot.OtResult;
 import dev.solvent.ot.Sinkhorn;
@@ -68,8 +70,15 @@ public final class OtCommand implements Callable<Integer> {
     @Option(names = "--time-limit", paramLabel = "SECONDS", description = "wall-time limit of the solve")
     Double timeLimit;
 
-    @Option(names = "--threads", paramLabel = "N", description = "threads of the dense kernels (default: all processors)")
+    @Option(names = "--threads", paramLabel = "N",
+            description = "threads of the CPU dense kernels and of the cpu backend (default: all processors)")
     Integer threads;
+
+    @Option(names = "--backend", defaultValue = "cpu", paramLabel = "NAME",
+            description = "where SNS's conjugate gradient runs: cpu (multithreaded), reference (single-threaded), "
+                    + "cuda (dense kernels on the GPU too, for both methods; never run on a GPU yet), or auto. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String backend;
 
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
@@ -80,7 +89,20 @@ public final class OtCommand implements Callable<Integer> {
         if (!m.equals("sinkhorn") && !m.equals("sns")) {
             throw new ParameterException(spec.commandLine(), "unknown method '" + method + "': expected sinkhorn or sns");
         }
+        if (threads != null && threads < 1) {
+            throw new ParameterException(spec.commandLine(), "--threads must be at least 1, got " + threads);
+        }
         TransportProblem problem = problem();
+        OtResult result;
+        // Made before the solve so that an unusable backend (cuda without a GPU) fails at once, in one line.
+        try (Backend b = Backends.byName(backend, threads == null ? 0 : threads)) {
+            result = solve(m, problem, b);
+        }
+        print(problem, result);
+        return 0;
+    }
+
+    private OtResult solve(String m, TransportProblem problem, Backend b) {
         OtResult result;
         if (m.equals("sinkhorn")) {
             SinkhornOptions o = SinkhornOptions.defaults().withTolerance(tol);
@@ -93,7 +115,7 @@ public final class OtCommand implements Callable<Integer> {
             if (threads != null) {
                 o = o.withThreads(threads);
             }
-            result = new Sinkhorn(o).solve(problem);
+            result = new Sinkhorn(o, b).solve(problem);
         } else {
             SnsOptions o = SnsOptions.defaults().withTolerance(tol);
             if (maxIterations != null) {
@@ -105,10 +127,9 @@ public final class OtCommand implements Callable<Integer> {
             if (threads != null) {
                 o = o.withThreads(threads);
             }
-            result = new SinkhornNewtonSparse(o).solve(problem);
+            result = new SinkhornNewtonSparse(o, b).solve(problem);
         }
-        print(problem, result);
-        return 0;
+        return result;
     }
 
     private TransportProblem problem() throws java.io.IOException {

@@ -160,6 +160,33 @@ class SolventCommandTest {
     }
 
     @Test
+    void otCudaBackendWithoutAGpuIsAOneLineError() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(dev.solvent.cuda.CudaBackend.isAvailable(),
+                "a usable GPU is present: this test covers the machine without one");
+        for (String method : List.of("sns", "sinkhorn")) {
+            Run cuda = run("ot", "--random-assignment", "20", "--method", method, "--backend", "cuda");
+            assertEquals(1, cuda.status(), cuda.err());
+            assertOneLineError(cuda, "CUDA");
+            assertEquals("", cuda.out());
+        }
+    }
+
+    @Test
+    void otBackendAndThreadsPickWhereItRuns() {
+        Run ref = run("ot", "--random-assignment", "30", "--eta", "20", "--backend", "reference", "--json");
+        Run cpu = run("ot", "--random-assignment", "30", "--eta", "20", "--backend", "cpu", "--threads", "2", "--json");
+        assertEquals(0, ref.status(), ref.err());
+        assertEquals(0, cpu.status(), cpu.err());
+        assertTrue(ref.out().contains("on backend reference; dense kernels on cpu"), ref.out());
+        assertTrue(cpu.out().contains("on backend cpu; dense kernels on cpu"), cpu.out());
+        Run bad = run("ot", "--random-assignment", "30", "--backend", "gpu");
+        assertEquals(1, bad.status());
+        assertOneLineError(bad, "unknown backend 'gpu'");
+        Run zero = run("ot", "--random-assignment", "30", "--threads", "0");
+        assertEquals(2, zero.status());
+    }
+
+    @Test
     void generatedProblemSolvesWithItsRightHandSide(@TempDir Path dir) throws Exception {
         Path a = dir.resolve("P.mtx");
         Path b = dir.resolve("b.mtx");

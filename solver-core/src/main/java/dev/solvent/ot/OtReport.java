@@ -33,6 +33,20 @@ public final class OtReport {
     private OtReport() {
     }
 
+    /** Fixed text on the device path (also pasted by hand into the docs/ot.md written before it existed). */
+    static final String CUDA_PATH = "### Dense kernels on a device\n\n"
+            + "The solvers reach their dense kernels through `DualKernels` (`dev.solvent.ot`): the CPU\n"
+            + "implementation above for host backends, or one a backend module supplies through\n"
+            + "`DualKernelsProvider` (`ServiceLoader`). solver-cuda supplies one for `CudaBackend`\n"
+            + "(`solver-cuda/src/main/cuda/ot.cu`): the row and column log-sum-exp steps, the plan, gradient and\n"
+            + "marginal error, an exact top-k selection and the sparsified Hessian assembled in device CSR, solved\n"
+            + "by `ConjugateGradient` on the `CudaBackend`; per Newton step only scalars (and the n + m Jacobi\n"
+            + "diagonal) reach the host. Use `new SinkhornNewtonSparse(options, cudaBackend)`,\n"
+            + "`new Sinkhorn(options, cudaBackend)` or `solvent ot --backend cuda`. **This path has never run on\n"
+            + "a GPU**: its kernel launches are checked against the kernel signatures without one, and its\n"
+            + "gpu-tagged tests (CPU agreement on the random n = 200 case and DOTmark Shapes) have only been\n"
+            + "skipped; see docs/cuda.md. No timing in this page comes from it.\n\n";
+
     /** One comparison row. */
     record Row(String name, int n, OtResult sns, double snsMedianSeconds, OtResult sinkhorn, double extrapolatedIterations,
                double[] tail, OtResult[] paperRule) {
@@ -185,12 +199,14 @@ public final class OtReport {
                 + "  objectives, potentials, the plan entries above a threshold as a `CsrMatrix`, Sinkhorn/Newton/CG\n"
                 + "  iteration counts, seconds.\n");
         md.append("- CLI: `solvent ot --source a.csv --target b.csv [--cost sqeuclidean|euclidean] [--eta 1200]\n"
-                + "  [--method sinkhorn|sns] [--tol 1e-12] [--json]`, or `solvent ot --random-assignment 500 --seed 1`.\n\n");
+                + "  [--method sinkhorn|sns] [--tol 1e-12] [--backend cpu|reference|cuda|auto] [--threads N] [--json]`, or\n"
+                + "  `solvent ot --random-assignment 500 --seed 1`.\n\n");
         md.append("Dense kernels (the log-sum-exp row and column steps, forming P, the line-search sum) run on a\n"
                 + "private `ForkJoinPool` over at most 16 row blocks; column sums go through per-block partial\n"
-                + "arrays added in block order, so results are identical for any thread count. CG runs on\n"
-                + "`ReferenceBackend` (single-threaded) until the parallel CPU backend is merged. There is no CUDA\n"
-                + "path yet.\n\n");
+                + "arrays added in block order, so results are identical for any thread count. CG runs on the\n"
+                + "backend given to `SinkhornNewtonSparse`, by default a `ParallelCpuBackend` of `SnsOptions.threads()`\n"
+                + "threads made and closed by each solve (the runs below use that default).\n\n");
+        md.append(CUDA_PATH);
         md.append("### Sparsification rule used here\n\n");
         md.append("The paper keeps the lambda n^2 largest entries of P (lambda = 2/n). That is kept (`keptPerRow` = 2),\n"
                 + "and extended: every entry at least 1e-3 of the largest entry of its row or its column is kept too\n"

@@ -20,9 +20,23 @@ package dev.solvent.ot;
 public final class Sinkhorn {
 
     private final SinkhornOptions options;
+    /** Where the dense kernels run: null for the CPU (see {@link DualKernels#open}). */
+    private final dev.solvent.backend.Backend backend;
 
+    /** Sinkhorn with the dense kernels on the CPU, {@link SinkhornOptions#threads()} threads. */
     public Sinkhorn(SinkhornOptions options) {
         this.options = java.util.Objects.requireNonNull(options, "options");
+        this.backend = null;
+    }
+
+    /**
+     * Sinkhorn with the dense kernels on {@code backend} where its module provides them (the CUDA
+     * module for its {@code CudaBackend}), else on the CPU. Sinkhorn solves no linear system, so a
+     * host backend changes nothing. The caller keeps and closes the backend.
+     */
+    public Sinkhorn(SinkhornOptions options, dev.solvent.backend.Backend backend) {
+        this.options = java.util.Objects.requireNonNull(options, "options");
+        this.backend = java.util.Objects.requireNonNull(backend, "backend");
     }
 
     public Sinkhorn() {
@@ -36,11 +50,12 @@ public final class Sinkhorn {
     /** Solves the problem from zero potentials. */
     public OtResult solve(TransportProblem problem) {
         long start = System.nanoTime();
-        try (DualState s = new DualState(problem, options.threads())) {
+        try (DualKernels s = DualKernels.open(problem, backend, options.threads())) {
             long deadline = deadline(start, options.timeLimitSeconds());
             Run run = iterate(s, options.maxIterations(), options.tolerance(), deadline, options.listener());
             return s.result("sinkhorn", run.reason, options.planThreshold(), run.iterations, 0, 0, start,
-                    run.reason == OtReason.CONVERGED ? "" : "row marginal error " + run.error + " when stopped");
+                    run.reason == OtReason.CONVERGED ? "" : "row marginal error " + run.error + " when stopped",
+                    options.threads());
         }
     }
 
@@ -61,12 +76,11 @@ public final class Sinkhorn {
      * the state is left where the returned error was measured (after a column step, unless no
      * iteration was done), so that the error describes the returned potentials.
      */
-    static Run iterate(DualState s, int maxIterations, double tolerance, long deadline,
+    static Run iterate(DualKernels s, int maxIterations, double tolerance, long deadline,
                        dev.solvent.solve.IterationListener listener) {
-        double[] previous = new double[s.n];
         int it = 0;
         while (true) {
-            System.arraycopy(s.u, 0, previous, 0, s.n);
+            s.saveRowPotentials();
             double error = s.rowStep();
             if (listener != null && it > 0) {
                 listener.onIteration(it, error);
@@ -83,7 +97,7 @@ public final class Sinkhorn {
                 stop = OtReason.TIME_LIMIT;
             }
             if (stop != null) {
-                System.arraycopy(previous, 0, s.u, 0, s.n);
+                s.restoreRowPotentials();
                 return new Run(stop, it, error);
             }
             s.columnStep();

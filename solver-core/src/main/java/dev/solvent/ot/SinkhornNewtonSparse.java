@@ -1,9 +1,8 @@
 package dev.solvent.ot;
 
 import dev.solvent.backend.Backend;
-import dev.solvent.backend.ReferenceBackend;
+import dev.solvent.backend.Backends;
 import dev.solvent.matrix.CsrMatrix;
-import dev.solvent.solve.BoundSolver;
 import dev.solvent.solve.ConjugateGradient;
 import dev.solvent.solve.SolveResult;
 import dev.solvent.solve.SolverOptions;
@@ -60,7 +59,14 @@ import java.util.Objects;
  * <p>Cost per Newton step: two dense passes over the n x m cost (P and the line search, one
  * exponential per entry each), one sequential pass to sparsify, and per CG iteration a product with
  * a CSR matrix of {@code n + m + 2 nnz(P_s)} entries. CG runs on the {@link Backend} given to the
- * constructor ({@link ReferenceBackend} by default, until the parallel CPU backend is merged).
+ * constructor, by default a {@link dev.solvent.backend.cpu.ParallelCpuBackend} of
+ * {@link SnsOptions#threads()} threads owned by each solve.
+ *
+ * <p><b>Where the dense kernels run.</b> Through {@link DualKernels#open}: on the CPU
+ * ({@link DualState}, {@link SnsOptions#threads()} threads) for host backends; on the device for a
+ * backend whose module provides them (the CUDA module for its {@code CudaBackend}), where the plan,
+ * gradient, direction and sparsified Hessian stay in device memory and only scalars come back per
+ * step. The algorithm below is the same code either way.
  */
 public final class SinkhornNewtonSparse {
 
@@ -85,16 +91,26 @@ public final class SinkhornNewtonSparse {
     static final double MAX_EXPONENT_CHANGE = 10.0;
 
     private final SnsOptions options;
+    /** The backend given to the constructor, or null: a parallel CPU backend per solve. */
     private final Backend backend;
 
+    /**
+     * SNS with CG on {@code backend}, which the caller keeps and closes. A device backend whose
+     * module supplies {@link DualKernels} for it (the CUDA module does) also runs the dense kernels;
+     * any other backend runs CG only, with the dense kernels on the CPU.
+     */
     public SinkhornNewtonSparse(SnsOptions options, Backend backend) {
         this.options = Objects.requireNonNull(options, "options");
         this.backend = Objects.requireNonNull(backend, "backend");
     }
 
-    /** CG on the {@link ReferenceBackend}. */
+    /**
+     * CG on a {@link dev.solvent.backend.cpu.ParallelCpuBackend} of {@link SnsOptions#threads()}
+     * threads, made for each solve and closed at its end.
+     */
     public SinkhornNewtonSparse(SnsOptions options) {
-        this(options, new ReferenceBackend());
+        this.options = Objects.requireNonNull(options, "options");
+        this.backend = null;
     }
 
     public SinkhornNewtonSparse() {
@@ -107,27 +123,28 @@ public final class SinkhornNewtonSparse {
 
     /** Solves the problem from zero potentials. */
     public OtResult solve(TransportProblem problem) {
+        Objects.requireNonNull(problem, "problem");
+        if (backend != null) {
+            return solve(problem, backend);
+        }
+        try (Backend own = Backends.cpu(options.threads())) {
+            return solve(problem, own);
+        }
+    }
+
+    private OtResult solve(TransportProblem problem, Backend cgBackend) {
         long start = System.nanoTime();
         long deadline = Sinkhorn.deadline(start, options.timeLimitSeconds());
         int n = problem.n();
         int m = problem.m();
-        try (DualState s = new DualState(problem, options.threads())) {
+        int threads = options.threads();
+        try (DualKernels s = DualKernels.open(problem, cgBackend, threads)) {
             Sinkhorn.Run warm = Sinkhorn.iterate(s, options.sinkhornSteps(), options.tolerance(), deadline, null);
             int sinkhornIterations = warm.iterations();
             if (warm.reason() != OtReason.MAX_ITERATIONS) {
                 return s.result("sns", warm.reason(), options.planThreshold(), sinkhornIterations, 0, 0, start,
-                        "stopped in the Sinkhorn stage");
+                        "stopped in the Sinkhorn stage", threads);
             }
-            double[] p = new double[n * m];
-            double[] scratch = new double[n * m];
-            double[] rowSum = new double[n];
-            double[] colSum = new double[m];
-            double[] rowMax = new double[n];
-            double[] colMax = new double[m];
-            double[] g = new double[n + m];
-            double[] w = new double[n + m];
-            double[] wu = new double[n];
-            double[] wv = new double[m];
             SolverOptions cgOptions = SolverOptions.defaults().withRtol(options.cgRtol())
                     .withMaxIterations(options.cgMaxIterations()).withRecordHistory(false);
             ConjugateGradient cg = new ConjugateGradient(cgOptions, options.preconditioner());
@@ -143,16 +160,7 @@ public final class SinkhornNewtonSparse {
             OtReason reason;
             String detail = "";
             while (true) {
-                s.plan(p, rowSum, colSum, rowMax, colMax);
-                double error = 0.0;
-                for (int i = 0; i < n; i++) {
-                    g[i] = problem.r[i] - rowSum[i];
-                    error += Math.abs(g[i]);
-                }
-                for (int j = 0; j < m; j++) {
-                    g[n + j] = problem.c[j] - colSum[j];
-                    error += Math.abs(g[n + j]);
-                }
+                double error = s.formPlan();
                 if (!Double.isFinite(error) || !s.finite()) {
                     reason = OtReason.DIVERGED_NAN;
                     break;
@@ -175,37 +183,24 @@ public final class SinkhornNewtonSparse {
                     break;
                 }
                 stage2Steps++;
-                projectOutNullVector(g, n);
+                s.projectGradient();
 
-                double top = topThreshold(p, keep, scratch);
                 double shift = Math.max(MIN_SHIFT, Math.min(MAX_SHIFT, error * error));
-                CsrMatrix hessian = sparsifiedHessian(p, n, m, rowSum, colSum, rowMax, colMax, top,
-                        options.relativeThreshold(), shift);
-                long kept = (hessian.nnz() - n - m) / 2;
+                long kept = s.sparsify(keep, options.relativeThreshold(), shift);
                 keptTotal += kept;
                 keptLast = kept;
-                java.util.Arrays.fill(w, 0.0);
-                SolveResult solved;
-                try (BoundSolver bound = cg.setup(hessian, backend)) {
-                    solved = bound.solve(g, w);
-                }
+                SolveResult solved = s.solveNewton(cg, cgBackend);
                 cgIterations += solved.iterations();
-                projectOutNullVector(w, n);
-                double gw = 0.0;
-                for (int q = 0; q < n + m; q++) {
-                    gw += g[q] * w[q];
-                }
+                double gw = s.gradientDotDirection();
                 boolean usable = Double.isFinite(gw) && gw > 0 && solved.reason() != null
                         && (solved.converged() || solved.reason() == dev.solvent.solve.ConvergedReason.DIVERGED_MAX_ITERATIONS
                         || solved.reason() == dev.solvent.solve.ConvergedReason.DIVERGED_BREAKDOWN);
                 boolean accepted = false;
                 if (usable) {
-                    System.arraycopy(w, 0, wu, 0, n);
-                    System.arraycopy(w, n, wv, 0, m);
-                    double alpha = Math.min(1.0, MAX_EXPONENT_CHANGE / maxPairSum(wu, wv));
+                    double alpha = Math.min(1.0, MAX_EXPONENT_CHANGE / s.maxPairSum());
                     for (int t = 0; t < MAX_BACKTRACKS; t++) {
                         // Armijo on eta f: a g.w - sum P phi >= c1 a g.w.
-                        double curvature = s.phiSum(p, wu, wv, alpha);
+                        double curvature = s.phiSum(alpha);
                         if (curvature <= (1 - ARMIJO_C1) * alpha * gw) {
                             accepted = true;
                             break;
@@ -213,12 +208,7 @@ public final class SinkhornNewtonSparse {
                         alpha *= 0.5;
                     }
                     if (accepted) {
-                        for (int i = 0; i < n; i++) {
-                            s.u[i] += alpha * wu[i];
-                        }
-                        for (int j = 0; j < m; j++) {
-                            s.v[j] += alpha * wv[j];
-                        }
+                        s.step(alpha);
                         newton++;
                         failures = 0;
                     }
@@ -235,11 +225,13 @@ public final class SinkhornNewtonSparse {
             }
             String message = String.format(java.util.Locale.ROOT,
                     "Hessian kept %.1f entries of P per row on average (%d at the last step; rule: top %d overall"
-                            + " or >= %s of the row/column maximum); CG preconditioner %s; %d Sinkhorn fallback steps%s",
+                            + " or >= %s of the row/column maximum); CG preconditioner %s on backend %s; dense kernels"
+                            + " on %s; %d Sinkhorn fallback steps%s",
                     stage2Steps == 0 ? 0.0 : (double) keptTotal / stage2Steps / n, keptLast, keep,
-                    options.relativeThreshold(), options.preconditioner().name(), fallbacks, detail);
+                    options.relativeThreshold(), options.preconditioner().name(), cgBackend.name(), s.where(),
+                    fallbacks, detail);
             return s.result("sns", reason, options.planThreshold(), sinkhornIterations, newton, cgIterations, start,
-                    message);
+                    message, threads);
         }
     }
 

@@ -243,6 +243,26 @@ public final class CudaBackend implements Backend {
 
     // ---- vectors ------------------------------------------------------------------------------
 
+    // ---- for the OT kernels of this package (CudaDualKernels) ------------------------------------
+
+    Kernels kernels() {
+        return kernels;
+    }
+
+    DeviceMemory memory() {
+        return memory;
+    }
+
+    /** The device memory of a vector of this backend. */
+    DeviceBuffer buffer(Vector v) {
+        return buf(v);
+    }
+
+    /** Makes the context current on this thread; callers hold this backend's lock. */
+    void enter() {
+        begin();
+    }
+
     private void begin() {
         if (closed) {
             throw new IllegalStateException("the CUDA backend has been closed");
@@ -321,6 +341,12 @@ public final class CudaBackend implements Backend {
         begin();
         if (op instanceof CsrMatrix m) {
             return new CudaCsr(m, memory);
+        }
+        if (op instanceof DeviceCsrOperator d) {
+            if (d.owner() != this) {
+                throw new IllegalArgumentException("this device matrix belongs to another CUDA backend");
+            }
+            return new CudaCsr(d, memory);
         }
         if (op instanceof Stencil7Operator s) {
             return new CudaStencil(s);

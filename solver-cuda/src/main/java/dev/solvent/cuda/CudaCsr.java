@@ -10,12 +10,17 @@ import dev.solvent.matrix.LinearOperator;
 
 /**
  * A {@link CsrMatrix} uploaded to the device (row pointers, column indices, values: 4 (n + 1) +
- * 12 nnz bytes). What relaxation needs (the diagonal positions and the multicolour ordering) is
- * computed on the host and uploaded on first use; the cuSPARSE descriptor likewise.
+ * 12 nnz bytes), or a {@link DeviceCsrOperator} already there (its arrays are borrowed: closing
+ * this leaves them alone). What relaxation needs (the diagonal positions and the multicolour
+ * ordering) is computed on the host and uploaded on first use; the cuSPARSE descriptor likewise.
  */
 final class CudaCsr implements BoundOperator {
 
-    private final CsrMatrix matrix;
+    private final LinearOperator source;
+    /** The host matrix; for a device-resident source, downloaded only if relaxation asks for it. */
+    private CsrMatrix matrix;
+    private final int nnz;
+    private final boolean borrowed;
     private final DeviceMemory memory;
     final DeviceBuffer rowPtr;
     final DeviceBuffer colIdx;
@@ -29,7 +34,10 @@ final class CudaCsr implements BoundOperator {
     private boolean closed;
 
     CudaCsr(CsrMatrix matrix, DeviceMemory memory) {
+        this.source = matrix;
         this.matrix = matrix;
+        this.nnz = matrix.nnz();
+        this.borrowed = false;
         this.memory = memory;
         DeviceBuffer rp = null;
         DeviceBuffer ci = null;
@@ -54,9 +62,21 @@ final class CudaCsr implements BoundOperator {
         this.values = v;
     }
 
+    /** Binds a matrix that is already in this memory's device arrays; no copy. */
+    CudaCsr(DeviceCsrOperator op, DeviceMemory memory) {
+        this.source = op;
+        this.matrix = null;
+        this.nnz = op.nnz();
+        this.borrowed = true;
+        this.memory = memory;
+        this.rowPtr = op.rowPtr();
+        this.colIdx = op.colIdx();
+        this.values = op.values();
+    }
+
     @Override
     public LinearOperator source() {
-        return matrix;
+        return source;
     }
 
     /** Whether this matrix lives in {@code m}'s allocations (was bound by that backend). */
@@ -64,14 +84,18 @@ final class CudaCsr implements BoundOperator {
         return memory == m;
     }
 
-    CsrMatrix matrix() {
+    /** The matrix on the host (downloaded on first use where it was made on the device). */
+    synchronized CsrMatrix matrix() {
+        if (matrix == null) {
+            matrix = ((DeviceCsrOperator) source).toHost();
+        }
         return matrix;
     }
 
     /** The ordering the relaxation kernels use (greedy colouring; red-black for 5/7-point stencils). */
     synchronized MulticolorOrdering ordering() {
         if (ordering == null) {
-            ordering = MulticolorOrdering.greedy(matrix);
+            ordering = MulticolorOrdering.greedy(matrix());
         }
         return ordering;
     }
@@ -80,6 +104,7 @@ final class CudaCsr implements BoundOperator {
     synchronized Kernels.ColouredCsr coloured() {
         checkOpen();
         if (coloured == null) {
+            CsrMatrix matrix = matrix();
             if (!matrix.isSquare()) {
                 throw new IllegalArgumentException("relaxation needs a square matrix, got " + matrix.rows() + " x " + matrix.cols());
             }
@@ -100,7 +125,7 @@ final class CudaCsr implements BoundOperator {
     synchronized VendorLibraries.SparseMatrix cusparse(VendorLibraries libs) {
         checkOpen();
         if (cusparse == null) {
-            cusparse = libs.csr(matrix.rows(), matrix.cols(), matrix.nnz(), rowPtr, colIdx, values, memory, this);
+            cusparse = libs.csr(source.rows(), source.cols(), nnz, rowPtr, colIdx, values, memory, this);
         }
         return cusparse;
     }
@@ -120,7 +145,9 @@ final class CudaCsr implements BoundOperator {
         if (cusparse != null) {
             cusparse.close();
         }
-        for (DeviceBuffer b : new DeviceBuffer[] {rowPtr, colIdx, values, diag, order, colour}) {
+        DeviceBuffer[] own = borrowed ? new DeviceBuffer[] {diag, order, colour}
+                : new DeviceBuffer[] {rowPtr, colIdx, values, diag, order, colour};
+        for (DeviceBuffer b : own) {
             if (b != null) {
                 b.close();
             }

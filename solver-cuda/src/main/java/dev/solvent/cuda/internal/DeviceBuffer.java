@@ -74,6 +74,14 @@ public final class DeviceBuffer implements AutoCloseable {
         }
     }
 
+    /** Copies the first {@code dst.length} ints of this buffer into {@code dst}. */
+    public void download(int[] dst) {
+        checkFits((long) dst.length * Sizeof.INT);
+        if (dst.length > 0) {
+            Cuda.check(JCudaDriver.cuMemcpyDtoH(Pointer.to(dst), ptr(), (long) dst.length * Sizeof.INT), "cuMemcpyDtoH");
+        }
+    }
+
     /** Copies {@code bytes} from the start of {@code src} to the start of this buffer, on the device. */
     public void copyFrom(DeviceBuffer src, long bytes) {
         checkFits(bytes);

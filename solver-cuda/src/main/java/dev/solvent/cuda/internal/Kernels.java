@@ -41,6 +41,13 @@ public final class Kernels implements AutoCloseable {
     /** Entry points of relax.ptx that this class launches. */
     public static final List<String> RELAX_ENTRIES = List.of("solvent_colour_sor", "solvent_colour_ssor_forward",
             "solvent_colour_ssor_backward");
+    /** Entry points of ot.ptx (entropic optimal transport) that this class launches. */
+    public static final List<String> OT_ENTRIES = List.of("solvent_ot_row_step", "solvent_ot_column_step",
+            "solvent_ot_plan_rows", "solvent_ot_plan_cols", "solvent_ot_count_nonfinite", "solvent_ot_null_dot",
+            "solvent_ot_null_shift", "solvent_ot_select_begin", "solvent_ot_select_histogram",
+            "solvent_ot_select_step", "solvent_ot_count_rows", "solvent_ot_count_cols", "solvent_ot_scan",
+            "solvent_ot_fill_rows", "solvent_ot_fill_cols", "solvent_ot_max_pair_sum", "solvent_ot_phi_sum",
+            "solvent_ot_step");
 
     /**
      * Where launches go. The driver in production ({@link DriverDevice}); a recorder in the tests
@@ -61,7 +68,7 @@ public final class Kernels implements AutoCloseable {
         void close();
     }
 
-    /** The real device: the three PTX modules loaded into the current context. */
+    /** The real device: the four PTX modules loaded into the current context. */
     private static final class DriverDevice implements Device {
         private final PtxModule[] modules;
         private final Map<String, CUfunction> functions = new HashMap<>();
@@ -71,13 +78,14 @@ public final class Kernels implements AutoCloseable {
         DriverDevice() {
             List<PtxModule> loaded = new ArrayList<>();
             try {
-                for (String name : List.of("blas", "spmv", "relax")) {
+                for (String name : List.of("blas", "spmv", "relax", "ot")) {
                     PtxModule m = new PtxModule(name);
                     loaded.add(m);
                     List<String> entries = switch (name) {
                         case "blas" -> BLAS_ENTRIES;
                         case "spmv" -> SPMV_ENTRIES;
-                        default -> RELAX_ENTRIES;
+                        case "relax" -> RELAX_ENTRIES;
+                        default -> OT_ENTRIES;
                     };
                     for (String entry : entries) {
                         functions.put(entry, m.function(entry));
@@ -154,7 +162,7 @@ public final class Kernels implements AutoCloseable {
     }
 
     /**
-     * Loads the three PTX modules into {@code context} and allocates the reduction buffers: one
+     * Loads the four PTX modules into {@code context} and allocates the reduction buffers: one
      * partial per block of the largest grid (8 blocks of 256 threads per multiprocessor, what the
      * device keeps resident) and one result.
      */
@@ -324,6 +332,114 @@ public final class Kernels implements AutoCloseable {
                     r, z, omega, partial);
         }
         return finish(used);
+    }
+
+    // ---- entropic optimal transport (ot.cu) ---------------------------------------------------
+
+    /** The device arrays of one transport problem, as the OT kernels take them (see CudaDualKernels). */
+    public record OtArrays(int n, int m, DeviceBuffer k, DeviceBuffer kt, DeviceBuffer u, DeviceBuffer v,
+                           DeviceBuffer logr, DeviceBuffer logc, DeviceBuffer r, DeviceBuffer c) {
+    }
+
+    /** The plan and its sums and extremes, row- and column-major, and the gradient (length n + m). */
+    public record OtPlan(DeviceBuffer p, DeviceBuffer pt, DeviceBuffer rowSum, DeviceBuffer colSum,
+                         DeviceBuffer rowMax, DeviceBuffer colMax, DeviceBuffer g) {
+    }
+
+    /** Blocks for kernels that give one block to each of {@code count} rows (or columns). */
+    int lineBlocks(int count) {
+        return Math.max(1, Math.min(maxBlocks, count));
+    }
+
+    /** Row half-step of Sinkhorn; returns the row marginal error before it. */
+    public double otRowStep(OtArrays a) {
+        int g = lineBlocks(a.n());
+        launch("solvent_ot_row_step", g, a.n(), a.m(), a.k(), a.u(), a.v(), a.logr(), a.r(), partial);
+        return finish(g);
+    }
+
+    /** Column half-step of Sinkhorn. */
+    public void otColumnStep(OtArrays a) {
+        launch("solvent_ot_column_step", lineBlocks(a.m()), a.n(), a.m(), a.kt(), a.u(), a.v(), a.logc());
+    }
+
+    /** Forms the plan, its sums and maxima and the gradient; returns the marginal error ||g||_1. */
+    public double otPlan(OtArrays a, OtPlan p) {
+        int gr = lineBlocks(a.n());
+        launch("solvent_ot_plan_rows", gr, a.n(), a.m(), a.k(), a.u(), a.v(), a.r(), p.p(), p.rowSum(), p.rowMax(),
+                p.g(), partial);
+        double rows = finish(gr);
+        int gc = lineBlocks(a.m());
+        launch("solvent_ot_plan_cols", gc, a.n(), a.m(), a.kt(), a.u(), a.v(), a.c(), p.pt(), p.colSum(), p.colMax(),
+                p.g(), partial);
+        return rows + finish(gc);
+    }
+
+    /** The number of entries of x[0..len) that are NaN or infinite. */
+    public double otCountNonFinite(int len, DeviceBuffer x) {
+        int g = blocks(len);
+        launch("solvent_ot_count_nonfinite", g, len, x, partial);
+        return finish(g);
+    }
+
+    /** {@code z -= (z.e / e.e) e}, e = (1_n, -1_m), total = n + m. */
+    public void otProjectNull(int n, int total, DeviceBuffer z) {
+        int g = blocks(total);
+        launch("solvent_ot_null_dot", g, n, total, z, partial);
+        double coef = finish(g) / total;
+        launch("solvent_ot_null_shift", blocks(total), n, total, coef, z);
+    }
+
+    /** Work space of the top-k selection: the state (3 longs), the 256-bin histogram, the threshold. */
+    public record OtSelect(DeviceBuffer state, DeviceBuffer hist, DeviceBuffer top) {
+    }
+
+    /**
+     * Leaves in {@code s.top} the value of the {@code keep}-th largest positive entry of the plan
+     * (radix selection, eight passes of one byte); nothing is copied back.
+     */
+    public void otTopThreshold(int total, DeviceBuffer p, int keep, OtSelect s) {
+        launch("solvent_ot_select_begin", 1, keep, s.state(), s.hist());
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            launch("solvent_ot_select_histogram", blocks(total), total, shift, p, s.state(), s.hist());
+            launch("solvent_ot_select_step", 1, shift, s.state(), s.hist(), s.top());
+        }
+    }
+
+    /** Counts the kept entries per row of the sparsified Hessian into sizes and scans them into rowPtr; returns nnz. */
+    public int otHessianPattern(OtArrays a, OtPlan p, DeviceBuffer top, double rel, DeviceBuffer sizes,
+                                DeviceBuffer rowPtr) {
+        launch("solvent_ot_count_rows", lineBlocks(a.n()), a.n(), a.m(), p.p(), p.rowMax(), p.colMax(), top, rel, sizes);
+        launch("solvent_ot_count_cols", lineBlocks(a.m()), a.n(), a.m(), p.pt(), p.rowMax(), p.colMax(), top, rel, sizes);
+        launch("solvent_ot_scan", 1, a.n() + a.m(), sizes, rowPtr, result);
+        return (int) device.read(result);
+    }
+
+    /** Fills the column indices and values of the sparsified Hessian, row pointers already made. */
+    public void otHessianFill(OtArrays a, OtPlan p, DeviceBuffer top, double rel, double shift, DeviceBuffer rowPtr,
+                              DeviceBuffer colIdx, DeviceBuffer values) {
+        launch("solvent_ot_fill_rows", lineBlocks(a.n()), a.n(), a.m(), p.p(), p.rowSum(), p.rowMax(), p.colMax(),
+                top, rel, shift, rowPtr, colIdx, values);
+        launch("solvent_ot_fill_cols", lineBlocks(a.m()), a.n(), a.m(), p.pt(), p.colSum(), p.rowMax(), p.colMax(),
+                top, rel, shift, rowPtr, colIdx, values);
+    }
+
+    /** {@code max_ij |w_i + w_{n+j}|}. */
+    public double otMaxPairSum(int n, int total, DeviceBuffer w) {
+        launch("solvent_ot_max_pair_sum", 1, n, total, w, result);
+        return device.read(result);
+    }
+
+    /** {@code sum_ij P_ij phi(alpha (w_i + w_{n+j}))}. */
+    public double otPhiSum(int n, int m, DeviceBuffer p, DeviceBuffer w, double alpha) {
+        int g = blocks((long) n * m);
+        launch("solvent_ot_phi_sum", g, n, m, p, w, alpha, partial);
+        return finish(g);
+    }
+
+    /** {@code u += alpha w[0..n), v += alpha w[n..n+m)}. */
+    public void otStep(OtArrays a, double alpha, DeviceBuffer w) {
+        launch("solvent_ot_step", blocks((long) a.n() + a.m()), a.n(), a.m(), alpha, w, a.u(), a.v());
     }
 
     public int maxBlocks() {

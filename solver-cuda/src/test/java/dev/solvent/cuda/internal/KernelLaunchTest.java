@@ -58,7 +58,7 @@ class KernelLaunchTest {
         }
         Map<String, List<Param>> all = new HashMap<>();
         Pattern kernel = Pattern.compile("extern \"C\" __global__ void (\\w+)\\(([^)]*)\\)", Pattern.DOTALL);
-        for (String module : List.of("blas", "spmv", "relax")) {
+        for (String module : List.of("blas", "spmv", "relax", "ot")) {
             String cu = Files.readString(Path.of("src", "main", "cuda", module + ".cu"));
             String ptx = new String(PtxModule.readResource(module), StandardCharsets.US_ASCII);
             Matcher m = kernel.matcher(cu);
@@ -277,5 +277,89 @@ class KernelLaunchTest {
         expectReduce(6, used);
         assertEquals(MAX_BLOCKS, used, "5000 rows fill the capped grid");
         assertEquals(7, launches.size());
+    }
+
+    @Test
+    void optimalTransportLaunchersPassTheirArgumentsInKernelOrder() throws IOException {
+        int n = 5;
+        int m = 3000;
+        Kernels.OtArrays a = new Kernels.OtArrays(n, m, fake(8), fake(8), fake(8), fake(8), fake(8), fake(8), fake(8),
+                fake(8));
+        Kernels.OtPlan p = new Kernels.OtPlan(fake(8), fake(8), fake(8), fake(8), fake(8), fake(8), fake(8));
+        Kernels.OtSelect sel = new Kernels.OtSelect(fake(24), fake(1024), fake(8));
+        DeviceBuffer x = fake(8);
+        DeviceBuffer sizes = fake(8);
+        DeviceBuffer rp = fake(8);
+        DeviceBuffer ci = fake(8);
+        DeviceBuffer v = fake(8);
+
+        assertEquals(42.0, kernels.otRowStep(a));
+        expect(0, "solvent_ot_row_step", map("n", n, "m", m, "K", a.k(), "u", a.u(), "v", a.v(), "logr", a.logr(),
+                "r", a.r(), "partial", partial));
+        assertEquals(n, launches.get(0).blocks(), "one block per row while rows are fewer than the cap");
+        expectReduce(1, n);
+        kernels.otColumnStep(a);
+        expect(2, "solvent_ot_column_step", map("n", n, "m", m, "KT", a.kt(), "u", a.u(), "v", a.v(), "logc", a.logc()));
+        assertEquals(MAX_BLOCKS, launches.get(2).blocks(), "columns beyond the cap are strided over the grid");
+
+        launches.clear();
+        assertEquals(84.0, kernels.otPlan(a, p), "row error plus column error");
+        expect(0, "solvent_ot_plan_rows", map("n", n, "m", m, "K", a.k(), "u", a.u(), "v", a.v(), "r", a.r(),
+                "P", p.p(), "rowsum", p.rowSum(), "rowmax", p.rowMax(), "g", p.g(), "partial", partial));
+        expectReduce(1, launches.get(0).blocks());
+        expect(2, "solvent_ot_plan_cols", map("n", n, "m", m, "KT", a.kt(), "u", a.u(), "v", a.v(), "c", a.c(),
+                "PT", p.pt(), "colsum", p.colSum(), "colmax", p.colMax(), "g", p.g(), "partial", partial));
+        expectReduce(3, launches.get(2).blocks());
+
+        launches.clear();
+        kernels.otCountNonFinite(n, x);
+        expect(0, "solvent_ot_count_nonfinite", map("len", n, "x", x, "partial", partial));
+        expectReduce(1, launches.get(0).blocks());
+        kernels.otProjectNull(n, n + m, x);
+        expect(2, "solvent_ot_null_dot", map("n", n, "total", n + m, "z", x, "partial", partial));
+        expectReduce(3, launches.get(2).blocks());
+        // The reduction read 42, so the shift is 42 / (n + m).
+        expect(4, "solvent_ot_null_shift", map("n", n, "total", n + m, "coef", 42.0 / (n + m), "z", x));
+
+        launches.clear();
+        kernels.otTopThreshold(n * m, p.p(), 80, sel);
+        expect(0, "solvent_ot_select_begin", map("keep", 80, "state", sel.state(), "hist", sel.hist()));
+        assertEquals(1, launches.get(0).blocks());
+        for (int pass = 0; pass < 8; pass++) {
+            int shift = 56 - 8 * pass;
+            expect(1 + 2 * pass, "solvent_ot_select_histogram", map("total", n * m, "shift", shift, "P", p.p(),
+                    "state", sel.state(), "hist", sel.hist()));
+            expect(2 + 2 * pass, "solvent_ot_select_step", map("shift", shift, "state", sel.state(), "hist",
+                    sel.hist(), "top", sel.top()));
+            assertEquals(1, launches.get(2 + 2 * pass).blocks(), "the step runs in one block");
+        }
+        assertEquals(17, launches.size());
+
+        launches.clear();
+        assertEquals(42, kernels.otHessianPattern(a, p, sel.top(), 1e-3, sizes, rp));
+        expect(0, "solvent_ot_count_rows", map("n", n, "m", m, "P", p.p(), "rowmax", p.rowMax(), "colmax", p.colMax(),
+                "top", sel.top(), "rel", 1e-3, "sizes", sizes));
+        expect(1, "solvent_ot_count_cols", map("n", n, "m", m, "PT", p.pt(), "rowmax", p.rowMax(), "colmax",
+                p.colMax(), "top", sel.top(), "rel", 1e-3, "sizes", sizes));
+        expect(2, "solvent_ot_scan", map("len", n + m, "sizes", sizes, "rowptr", rp, "out", result));
+        assertEquals(1, launches.get(2).blocks(), "the scan runs in one block");
+        kernels.otHessianFill(a, p, sel.top(), 1e-3, 0.25, rp, ci, v);
+        expect(3, "solvent_ot_fill_rows", map("n", n, "m", m, "P", p.p(), "rowsum", p.rowSum(), "rowmax", p.rowMax(),
+                "colmax", p.colMax(), "top", sel.top(), "rel", 1e-3, "shift", 0.25, "rowptr", rp, "ci", ci, "val", v));
+        expect(4, "solvent_ot_fill_cols", map("n", n, "m", m, "PT", p.pt(), "colsum", p.colSum(), "rowmax",
+                p.rowMax(), "colmax", p.colMax(), "top", sel.top(), "rel", 1e-3, "shift", 0.25, "rowptr", rp,
+                "ci", ci, "val", v));
+
+        launches.clear();
+        assertEquals(42.0, kernels.otMaxPairSum(n, n + m, x));
+        expect(0, "solvent_ot_max_pair_sum", map("n", n, "total", n + m, "w", x, "out", result));
+        assertEquals(1, launches.get(0).blocks());
+        assertEquals(42.0, kernels.otPhiSum(n, m, p.p(), x, 0.5));
+        expect(1, "solvent_ot_phi_sum", map("n", n, "m", m, "P", p.p(), "w", x, "alpha", 0.5, "partial", partial));
+        expectReduce(2, launches.get(1).blocks());
+        kernels.otStep(a, 0.5, x);
+        expect(3, "solvent_ot_step", map("n", n, "m", m, "alpha", 0.5, "w", x, "u", a.u(), "v", a.v()));
+        assertEquals(4, launches.size());
+        assertTrue(zeroed.isEmpty(), "the OT launchers zero nothing through the host");
     }
 }
