@@ -49,12 +49,13 @@ class PtxResourceTest {
             case "blas" -> Kernels.BLAS_ENTRIES;
             case "spmv" -> Kernels.SPMV_ENTRIES;
             case "relax" -> Kernels.RELAX_ENTRIES;
+            case "conv" -> Kernels.CONV_ENTRIES;
             default -> throw new IllegalArgumentException(module);
         };
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"blas", "spmv", "relax"})
+    @ValueSource(strings = {"blas", "spmv", "relax", "conv"})
     void declaresIsa80ForCompute75With64BitAddresses(String module) {
         String text = ptx(module);
         List<String> directives = text.lines().filter(l -> l.startsWith(".version") || l.startsWith(".target")
@@ -65,13 +66,13 @@ class PtxResourceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"blas", "spmv", "relax"})
+    @ValueSource(strings = {"blas", "spmv", "relax", "conv"})
     void declaresExactlyTheKernelsTheJavaSideLaunches(String module) {
         assertEquals(new TreeSet<>(launched(module)), entries(ptx(module)));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"blas", "spmv", "relax"})
+    @ValueSource(strings = {"blas", "spmv", "relax", "conv"})
     void declaresEveryKernelOfItsCudaSource(String module) throws IOException {
         String source = Files.readString(CUDA_SOURCES.resolve(module + ".cu"));
         Set<String> kernels = new TreeSet<>();
@@ -85,7 +86,7 @@ class PtxResourceTest {
 
     /** build-ptx.sh stamps the SHA-256 of the sources; a mismatch means the PTX is stale. */
     @ParameterizedTest
-    @ValueSource(strings = {"blas", "spmv", "relax"})
+    @ValueSource(strings = {"blas", "spmv", "relax", "conv"})
     void wasGeneratedFromTheCurrentSources(String module) throws IOException, NoSuchAlgorithmException {
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         sha.update(Files.readAllBytes(CUDA_SOURCES.resolve("solvent_common.cuh")));
@@ -102,7 +103,7 @@ class PtxResourceTest {
      * driver's JIT would do. Skipped without ptxas.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"blas", "spmv", "relax"})
+    @ValueSource(strings = {"blas", "spmv", "relax", "conv"})
     void ptxasAcceptsItAtTheDeclaredIsa(String module) throws Exception {
         Path ptxas = findPtxas();
         Assumptions.assumeTrue(ptxas != null, "ptxas not found (no CUDA toolkit): skipping");
