@@ -26,7 +26,7 @@ mkdir -p "$out"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
-for src in blas spmv relax ot; do
+for src in blas spmv relax ot conv; do
     "$NVCC" -arch="$ARCH" -ptx -O3 -o "$tmp/$src.raw.ptx" "$here/$src.cu"
     grep -q '^\.version ' "$tmp/$src.raw.ptx" || { echo "no .version directive in $src.ptx" >&2; exit 1; }
     # The hash lets a test notice PTX that is older than its sources (the bytes of the shared

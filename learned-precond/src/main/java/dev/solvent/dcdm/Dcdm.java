@@ -3,6 +3,10 @@ package dev.solvent.dcdm;
 import dev.solvent.backend.Backend;
 import dev.solvent.backend.HostVector;
 import dev.solvent.backend.Vector;
+import dev.solvent.cuda.ConvKernels;
+import dev.solvent.cuda.CudaBackend;
+import dev.solvent.cuda.DeviceFloats;
+import dev.solvent.cuda.DeviceIndices;
 import dev.solvent.matrix.LinearOperator;
 import dev.solvent.precond.BoundPreconditioner;
 import dev.solvent.precond.Ic0;
@@ -56,7 +60,14 @@ import java.util.Objects;
  *
  * <p>Cost per iteration: one network inference (the dominant cost: about 30 GFLOP for the paper's
  * network at 64^3), two SpMVs, one preconditioner application, 2 (2k + 3) vector passes for the
- * orthogonalisations and dots. Host backends only (the network runs on the CPU).
+ * orthogonalisations and dots.
+ *
+ * <p>Backends: any host backend (the network runs on the CPU, vectors are Java arrays), or a
+ * {@link CudaBackend}: then r, x, the candidates and the k stored directions with their A-products
+ * stay device vectors, the network runs on the device ({@link DeviceDcdmNetwork}, its weights
+ * uploaded at setup), scatter and gather too, and only scalars (dot products) come back to the
+ * host. The CUDA backend has no IC(0), so there the default fallback is Jacobi instead, which the
+ * result message says.
  */
 public final class Dcdm implements IterativeSolver {
 
@@ -157,34 +168,39 @@ public final class Dcdm implements IterativeSolver {
 
     /** DCDM bound to one matrix; after each solve, {@link #fallbacks()} tells how often the safeguard acted. */
     public final class Bound extends AbstractBoundSolver {
+        // Names of the work vectors; each direction's A-product is the next number.
+        private static final int Q = 0;
+        private static final int AQ = 1;
+        private static final int QF = 2;
+        private static final int AQF = 3;
+        private static final int R = 4;
+
         private final BoundPreconditioner pc;
         private final String pcName;
-        /** The base class's residual vector seen as its host array (DCDM runs on host backends only). */
-        private final double[] r;
-        private final double[] q;
-        private final double[] aq;
-        private final double[] qf;
-        private final double[] aqf;
-        private final float[] grid;
-        private final double[][] dirs;
-        private final double[][] aDirs;
-        private final double[] dAd;
+        /** Why the fallback is not the configured one on this backend ("" when it is). */
+        private final String pcNote;
+        /** The vectors and their operations: host arrays, or device vectors on a CudaBackend. */
+        private final Work work;
         private int fallbacks;
         private int networkDirections;
-        private int stored;
-        private int newest;
 
         Bound(LinearOperator operator, Backend backend) {
             super("dcdm", Dcdm.this.options, checked(operator, backend, Dcdm.this.map), backend);
             BoundPreconditioner p = null;
             String name = settings.fallback().name();
-            try {
-                p = settings.fallback().setup(a, backend);
-                if (p.failure() != null) {
+            boolean cuda = backend instanceof CudaBackend;
+            // The CUDA backend has no IC(0) (its choleskySolveDot throws): Jacobi stands in there.
+            boolean noIc0 = cuda && settings.fallback() instanceof Ic0;
+            this.pcNote = noIc0 ? "; ic0 is not available on the CUDA backend, the fallback uses jacobi" : "";
+            if (!noIc0) {
+                try {
+                    p = settings.fallback().setup(a, backend);
+                    if (p.failure() != null) {
+                        p = null;
+                    }
+                } catch (IllegalArgumentException e) {
                     p = null;
                 }
-            } catch (IllegalArgumentException e) {
-                p = null;
             }
             if (p == null) {
                 // IC(0) can break down; Jacobi then, and no preconditioning if even that is impossible.
@@ -198,16 +214,17 @@ public final class Dcdm implements IterativeSolver {
             }
             this.pc = p;
             this.pcName = name;
-            this.r = HostVector.of(super.r);
-            this.q = new double[n];
-            this.aq = new double[n];
-            this.qf = new double[n];
-            this.aqf = new double[n];
-            this.grid = new float[map.shape().voxels()];
-            int k = settings.directions();
-            this.dirs = new double[k][n];
-            this.aDirs = new double[k][n];
-            this.dAd = new double[k];
+            Work w;
+            try {
+                w = cuda ? new DeviceWork((CudaBackend) backend) : new HostWork();
+            } catch (RuntimeException e) {
+                if (p != null) {
+                    p.close();
+                }
+                super.close();
+                throw e;
+            }
+            this.work = w;
         }
 
         /** Fallback directions used by the last solve. */
@@ -242,16 +259,14 @@ public final class Dcdm implements IterativeSolver {
         private Outcome outcome(ConvergedReason reason, int iterations, String message) {
             String counts = "network directions " + networkDirections + ", fallback directions " + fallbacks
                     + " (" + pcName + ")";
+            counts += pcNote;
             return new Outcome(reason, iterations, message.isEmpty() ? counts : message + "; " + counts);
         }
 
         @Override
         protected Outcome iterate(Vector bv, Vector xv, double rr, double bNorm, History history) {
-            double[] x = HostVector.of(xv);
+            work.start(xv);
             double threshold = options.threshold(bNorm);
-            int k = settings.directions();
-            stored = 0;
-            newest = -1;
             int restarts = 0;
             int losses = 0;        // consecutive iterations the network direction lost
             int skip = 0;          // iterations left in which the network is not evaluated
@@ -266,23 +281,23 @@ public final class Dcdm implements IterativeSolver {
                 if (!evaluated) {
                     skip--;
                 } else {
-                    networkDirection(rNorm, q);
-                    double qr = dot(q, r);
-                    double qNorm = Math.sqrt(dot(q, q));
+                    work.network(rNorm);
+                    double qr = work.dot(Q, R);
+                    double qNorm = Math.sqrt(work.dot(Q, Q));
                     if (Math.abs(qr) >= settings.usefulness() * qNorm * rNorm && qNorm > 0) {
-                        orthogonalise(q, stored, newest, k);
-                        netAq = backend.applyDot(a, backend.wrap(q), backend.wrap(aq));
-                        double qr2 = dot(q, r);
+                        work.orthogonalise(Q);
+                        netAq = work.applyDot(Q);
+                        double qr2 = work.dot(Q, R);
                         if (netAq > 0 && Double.isFinite(netAq)) {
                             netGain = qr2 * qr2 / netAq;
                         }
                     }
                 }
                 // Candidate 2, the fallback M^-1 r, A-orthogonalised the same way.
-                fallbackDirection(qf);
-                orthogonalise(qf, stored, newest, k);
-                double fAq = backend.applyDot(a, backend.wrap(qf), backend.wrap(aqf));
-                double fr = dot(qf, r);
+                work.fallback();
+                work.orthogonalise(QF);
+                double fAq = work.applyDot(QF);
+                double fr = work.dot(QF, R);
                 double fallGain = fr * fr / fAq;
                 boolean netOk = netGain > 0 && Double.isFinite(netGain);
                 boolean fallOk = fallGain > 0 && Double.isFinite(fallGain);
@@ -301,26 +316,23 @@ public final class Dcdm implements IterativeSolver {
                 if (settings.combine() && netOk && fallOk) {
                     // Both: A-orthogonalise the fallback against the network direction as well, so
                     // the two exact line searches minimise the A-norm of the error over span{q, f}.
-                    double c = dot(qf, aq) / netAq;
-                    for (int i = 0; i < n; i++) {
-                        qf[i] -= c * q[i];
-                        aqf[i] -= c * aq[i];
-                    }
-                    double f2Aq = dot(qf, aqf);
-                    double f2r = dot(qf, r);
+                    double c = work.dot(QF, AQ) / netAq;
+                    work.subtractNetworkPart(c);
+                    double f2Aq = work.dot(QF, AQF);
+                    double f2r = work.dot(QF, R);
                     double gain2 = f2Aq > 1e-14 * fAq ? f2r * f2r / f2Aq : 0;
                     helped = netGain + gain2 >= 1.1 * fallGain;
-                    rr = step(q, aq, netAq, x);
+                    rr = work.step(Q, netAq);
                     if (gain2 > 0) {
-                        rr = step(qf, aqf, f2Aq, x);
+                        rr = work.step(QF, f2Aq);
                     }
                     networkDirections++;
                 } else if (netOk && (netGain >= fallGain || !fallOk)) {
-                    rr = step(q, aq, netAq, x);
+                    rr = work.step(Q, netAq);
                     networkDirections++;
                     helped = true;
                 } else {
-                    rr = step(qf, aqf, fAq, x);
+                    rr = work.step(QF, fAq);
                     fallbacks++;
                     helped = false;
                 }
@@ -358,57 +370,294 @@ public final class Dcdm implements IterativeSolver {
         }
 
         /**
-         * The exact line search along d: {@code alpha = d.r / d.Ad; x += alpha d; r -= alpha A d};
-         * d becomes the newest stored direction. Returns {@code r.r}.
+         * The vectors of the iteration and what it does with them, by name: {@link #Q} the network
+         * direction, {@link #AQ} its A-product, {@link #QF} and {@link #AQF} the fallback's,
+         * {@link #R} the residual. The k stored directions and their A-products live here too.
          */
-        private double step(double[] d, double[] ad, double dAd0, double[] x) {
-            double alpha = dot(d, r) / dAd0;
-            double rr = 0;
-            for (int i = 0; i < n; i++) {
-                x[i] += alpha * d[i];
-                double ri = r[i] - alpha * ad[i];
-                r[i] = ri;
-                rr += ri * ri;
+        private interface Work extends AutoCloseable {
+            /** Starts a solve with solution vector x: no stored directions. */
+            void start(Vector x);
+
+            /** {@code Q = gather(NN(scatter(r / rNorm)))}. */
+            void network(double rNorm);
+
+            /** {@code QF = M^-1 r} (r itself without a preconditioner). */
+            void fallback();
+
+            double dot(int u, int v);
+
+            /** u (Q or QF) {@code -= sum_j (u.A p_j / p_j.A p_j) p_j} over the stored directions (modified Gram-Schmidt in the A inner product). */
+            void orthogonalise(int u);
+
+            /** The A-product of u (Q or QF) into its partner (AQ or AQF); returns {@code u.Au}. */
+            double applyDot(int u);
+
+            /** {@code QF -= c Q; AQF -= c AQ}. */
+            void subtractNetworkPart(double c);
+
+            /**
+             * The exact line search along d (Q or QF): {@code alpha = d.r / d.Ad; x += alpha d;
+             * r -= alpha A d}; d becomes the newest stored direction. Returns {@code r.r}.
+             */
+            double step(int d, double dAd);
+
+            @Override
+            void close();
+        }
+
+        /** Host arrays (the original implementation; the network runs on the CPU). */
+        private final class HostWork implements Work {
+            /** The base class's residual vector seen as its host array. */
+            private final double[] r = HostVector.of(Bound.this.r);
+            private final double[] q = new double[n];
+            private final double[] aq = new double[n];
+            private final double[] qf = new double[n];
+            private final double[] aqf = new double[n];
+            private final float[] grid = new float[map.shape().voxels()];
+            private final double[][] dirs = new double[settings.directions()][n];
+            private final double[][] aDirs = new double[settings.directions()][n];
+            private final double[] dAd = new double[settings.directions()];
+            private double[] x;
+            private int stored;
+            private int newest;
+
+            private double[] vec(int v) {
+                return switch (v) {
+                    case Q -> q;
+                    case AQ -> aq;
+                    case QF -> qf;
+                    case AQF -> aqf;
+                    default -> r;
+                };
             }
-            int k = settings.directions();
-            newest = (newest + 1) % k;
-            System.arraycopy(d, 0, dirs[newest], 0, n);
-            System.arraycopy(ad, 0, aDirs[newest], 0, n);
-            dAd[newest] = dAd0;
-            stored = Math.min(stored + 1, k);
-            return rr;
-        }
 
-        /** {@code q = gather(NN(scatter(r / ||r||)))}. */
-        private void networkDirection(double rNorm, double[] out) {
-            map.scatter(r, 1.0 / rNorm, grid);
-            float[] y = network.forward(map.shape(), grid);
-            map.gather(y, out);
-        }
-
-        /** {@code q = M^-1 r} (r itself without a preconditioner). */
-        private void fallbackDirection(double[] out) {
-            if (pc == null) {
-                System.arraycopy(r, 0, out, 0, n);
-            } else {
-                pc.applyDot(backend.wrap(r), backend.wrap(out));
+            @Override
+            public void start(Vector xv) {
+                x = HostVector.of(xv);
+                stored = 0;
+                newest = -1;
             }
-        }
 
-        /** {@code q -= sum_j (q.A p_j / p_j.A p_j) p_j} over the stored directions (modified Gram-Schmidt in the A inner product). */
-        private void orthogonalise(double[] q, int stored, int newest, int k) {
-            for (int s = 0; s < stored; s++) {
-                int j = ((newest - s) % k + k) % k;
-                double c = dot(q, aDirs[j]) / dAd[j];
-                double[] p = dirs[j];
-                for (int i = 0; i < n; i++) {
-                    q[i] -= c * p[i];
+            @Override
+            public void network(double rNorm) {
+                map.scatter(r, 1.0 / rNorm, grid);
+                float[] y = network.forward(map.shape(), grid);
+                map.gather(y, q);
+            }
+
+            @Override
+            public void fallback() {
+                if (pc == null) {
+                    System.arraycopy(r, 0, qf, 0, n);
+                } else {
+                    pc.applyDot(backend.wrap(r), backend.wrap(qf));
                 }
+            }
+
+            @Override
+            public double dot(int u, int v) {
+                return Dcdm.dot(vec(u), vec(v));
+            }
+
+            @Override
+            public void orthogonalise(int u) {
+                double[] v = vec(u);
+                int k = settings.directions();
+                for (int s = 0; s < stored; s++) {
+                    int j = ((newest - s) % k + k) % k;
+                    double c = Dcdm.dot(v, aDirs[j]) / dAd[j];
+                    double[] p = dirs[j];
+                    for (int i = 0; i < n; i++) {
+                        v[i] -= c * p[i];
+                    }
+                }
+            }
+
+            @Override
+            public double applyDot(int u) {
+                return backend.applyDot(a, backend.wrap(vec(u)), backend.wrap(vec(u + 1)));
+            }
+
+            @Override
+            public void subtractNetworkPart(double c) {
+                for (int i = 0; i < n; i++) {
+                    qf[i] -= c * q[i];
+                    aqf[i] -= c * aq[i];
+                }
+            }
+
+            @Override
+            public double step(int dv, double dAd0) {
+                double[] d = vec(dv);
+                double[] ad = vec(dv + 1);
+                double alpha = Dcdm.dot(d, r) / dAd0;
+                double rr = 0;
+                for (int i = 0; i < n; i++) {
+                    x[i] += alpha * d[i];
+                    double ri = r[i] - alpha * ad[i];
+                    r[i] = ri;
+                    rr += ri * ri;
+                }
+                int k = settings.directions();
+                newest = (newest + 1) % k;
+                System.arraycopy(d, 0, dirs[newest], 0, n);
+                System.arraycopy(ad, 0, aDirs[newest], 0, n);
+                dAd[newest] = dAd0;
+                stored = Math.min(stored + 1, k);
+                return rr;
+            }
+
+            @Override
+            public void close() {
+            }
+        }
+
+        /**
+         * Device vectors on a {@link CudaBackend}: the same arithmetic through the Backend SPI, the
+         * network through {@link DeviceDcdmNetwork}; only the dot products come back. A stored
+         * direction is not copied: the work vector that became the newest direction swaps places
+         * with the slot it fills.
+         */
+        private final class DeviceWork implements Work {
+            private final DeviceDcdmNetwork net;
+            private final ConvKernels kernels;
+            private final DeviceIndices voxels;
+            /** The network's input grid: zero off the unknowns' voxels, which scatter never writes. */
+            private final DeviceFloats grid;
+            private final Vector[] v = new Vector[4];
+            private final Vector[] dirs;
+            private final Vector[] aDirs;
+            private final double[] dAd;
+            private Vector x;
+            private int stored;
+            private int newest;
+
+            DeviceWork(CudaBackend cuda) {
+                int k = settings.directions();
+                dirs = new Vector[k];
+                aDirs = new Vector[k];
+                dAd = new double[k];
+                DeviceDcdmNetwork dn = null;
+                DeviceIndices vx = null;
+                DeviceFloats g = null;
+                try {
+                    dn = new DeviceDcdmNetwork(network, cuda);
+                    kernels = dn.kernels();
+                    vx = kernels.upload(map.voxelOfUnknown());
+                    g = kernels.allocateFloats(map.shape().voxels());
+                    for (int i = 0; i < 4; i++) {
+                        v[i] = backend.allocate(n);
+                    }
+                    for (int j = 0; j < k; j++) {
+                        dirs[j] = backend.allocate(n);
+                        aDirs[j] = backend.allocate(n);
+                    }
+                } catch (RuntimeException e) {
+                    closeAll(dn, vx, g);
+                    throw e;
+                }
+                net = dn;
+                voxels = vx;
+                grid = g;
+            }
+
+            private Vector vec(int i) {
+                return i == R ? Bound.this.r : v[i];
+            }
+
+            @Override
+            public void start(Vector xv) {
+                x = xv;
+                stored = 0;
+                newest = -1;
+            }
+
+            @Override
+            public void network(double rNorm) {
+                kernels.scatter(Bound.this.r, 1.0 / rNorm, voxels, grid);
+                kernels.gather(net.forward(map.shape(), grid), voxels, v[Q]);
+            }
+
+            @Override
+            public void fallback() {
+                if (pc == null) {
+                    backend.copy(Bound.this.r, v[QF]);
+                } else {
+                    pc.applyDot(Bound.this.r, v[QF]);
+                }
+            }
+
+            @Override
+            public double dot(int a, int b) {
+                return backend.dot(vec(a), vec(b));
+            }
+
+            @Override
+            public void orthogonalise(int u) {
+                int k = settings.directions();
+                for (int s = 0; s < stored; s++) {
+                    int j = ((newest - s) % k + k) % k;
+                    double c = backend.dot(v[u], aDirs[j]) / dAd[j];
+                    backend.axpy(-c, dirs[j], v[u]);
+                }
+            }
+
+            @Override
+            public double applyDot(int u) {
+                return backend.applyDot(a, v[u], v[u + 1]);
+            }
+
+            @Override
+            public void subtractNetworkPart(double c) {
+                backend.axpy(-c, v[Q], v[QF]);
+                backend.axpy(-c, v[AQ], v[AQF]);
+            }
+
+            @Override
+            public double step(int d, double dAd0) {
+                double alpha = backend.dot(v[d], Bound.this.r) / dAd0;
+                double rr = backend.cgUpdate(alpha, v[d], v[d + 1], x, Bound.this.r);
+                int k = settings.directions();
+                newest = (newest + 1) % k;
+                Vector t = dirs[newest];
+                dirs[newest] = v[d];
+                v[d] = t;
+                t = aDirs[newest];
+                aDirs[newest] = v[d + 1];
+                v[d + 1] = t;
+                dAd[newest] = dAd0;
+                stored = Math.min(stored + 1, k);
+                return rr;
+            }
+
+            private void closeAll(DeviceDcdmNetwork dn, DeviceIndices vx, DeviceFloats g) {
+                for (Vector[] group : new Vector[][] {v, dirs, aDirs}) {
+                    for (Vector e : group) {
+                        if (e != null) {
+                            e.close();
+                        }
+                    }
+                }
+                if (g != null) {
+                    g.close();
+                }
+                if (vx != null) {
+                    vx.close();
+                }
+                if (dn != null) {
+                    dn.close();
+                }
+            }
+
+            @Override
+            public void close() {
+                closeAll(net, voxels, grid);
             }
         }
 
         @Override
         public void close() {
+            work.close();
             if (pc != null) {
                 pc.close();
             }
@@ -430,9 +679,9 @@ public final class Dcdm implements IterativeSolver {
             throw new IllegalArgumentException("the matrix has " + operator.rows() + " rows but the grid map has "
                     + map.unknowns() + " unknowns");
         }
-        if (!backend.isHost()) {
-            throw new IllegalArgumentException("dcdm runs on host backends only (the network runs on the CPU), got "
-                    + backend.name());
+        if (!backend.isHost() && !(backend instanceof CudaBackend)) {
+            throw new IllegalArgumentException("dcdm runs on host backends and on the CUDA backend (where the network"
+                    + " has kernels), got " + backend.name());
         }
         return operator;
     }

@@ -69,6 +69,11 @@ public final class GridMap {
         return voxelOfUnknown.length;
     }
 
+    /** The voxel of each unknown (the array itself: callers must not change it). */
+    int[] voxelOfUnknown() {
+        return voxelOfUnknown;
+    }
+
     /** {@code out[voxel(u)] = scale * r[u]}, zero elsewhere. */
     public void scatter(double[] r, double scale, float[] out) {
         java.util.Arrays.fill(out, 0f);

@@ -243,7 +243,8 @@ public final class CudaBackend implements Backend {
 
     // ---- vectors ------------------------------------------------------------------------------
 
-    // ---- for the OT kernels of this package (CudaDualKernels) ------------------------------------
+    // ---- for the OT and DCDM kernels of this package (CudaDualKernels, ConvKernels), which call ----
+    // ---- them holding this backend's lock -----------------------------------------------------------
 
     Kernels kernels() {
         return kernels;
@@ -263,14 +264,14 @@ public final class CudaBackend implements Backend {
         begin();
     }
 
-    private void begin() {
+    void begin() {
         if (closed) {
             throw new IllegalStateException("the CUDA backend has been closed");
         }
         context.makeCurrent();
     }
 
-    private DeviceBuffer buf(Vector v) {
+    DeviceBuffer buf(Vector v) {
         if (v instanceof DeviceVector dv && dv.owner == this) {
             if (dv.buffer.isFreed()) {
                 throw new IllegalStateException("vector used after CudaBackend.release");
@@ -587,6 +588,11 @@ public final class CudaBackend implements Backend {
         throw new UnsupportedOperationException("IC(0) is not available on the CUDA backend: its triangular solves"
                 + " are sequential and a GPU version (level scheduling or cuSPARSE SpSV) is out of scope. Use the"
                 + " jacobi or ssor preconditioner (multicolour SSOR runs on the GPU), or ic0 on the cpu backend.");
+    }
+
+    /** For {@link ConvKernels}. */
+    boolean isClosed() {
+        return closed;
     }
 
     @Override

@@ -50,12 +50,13 @@ class PtxResourceTest {
             case "spmv" -> Kernels.SPMV_ENTRIES;
             case "relax" -> Kernels.RELAX_ENTRIES;
             case "ot" -> Kernels.OT_ENTRIES;
+            case "conv" -> Kernels.CONV_ENTRIES;
             default -> throw new IllegalArgumentException(module);
         };
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"blas", "spmv", "relax", "ot"})
+    @ValueSource(strings = {"blas", "spmv", "relax", "ot", "conv"})
     void declaresIsa80ForCompute75With64BitAddresses(String module) {
         String text = ptx(module);
         List<String> directives = text.lines().filter(l -> l.startsWith(".version") || l.startsWith(".target")
@@ -66,13 +67,13 @@ class PtxResourceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"blas", "spmv", "relax", "ot"})
+    @ValueSource(strings = {"blas", "spmv", "relax", "ot", "conv"})
     void declaresExactlyTheKernelsTheJavaSideLaunches(String module) {
         assertEquals(new TreeSet<>(launched(module)), entries(ptx(module)));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"blas", "spmv", "relax", "ot"})
+    @ValueSource(strings = {"blas", "spmv", "relax", "ot", "conv"})
     void declaresEveryKernelOfItsCudaSource(String module) throws IOException {
         String source = Files.readString(CUDA_SOURCES.resolve(module + ".cu"));
         Set<String> kernels = new TreeSet<>();
@@ -86,7 +87,7 @@ class PtxResourceTest {
 
     /** build-ptx.sh stamps the SHA-256 of the sources; a mismatch means the PTX is stale. */
     @ParameterizedTest
-    @ValueSource(strings = {"blas", "spmv", "relax", "ot"})
+    @ValueSource(strings = {"blas", "spmv", "relax", "ot", "conv"})
     void wasGeneratedFromTheCurrentSources(String module) throws IOException, NoSuchAlgorithmException {
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         sha.update(Files.readAllBytes(CUDA_SOURCES.resolve("solvent_common.cuh")));
@@ -103,7 +104,7 @@ class PtxResourceTest {
      * driver's JIT would do. Skipped without ptxas.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"blas", "spmv", "relax", "ot"})
+    @ValueSource(strings = {"blas", "spmv", "relax", "ot", "conv"})
     void ptxasAcceptsItAtTheDeclaredIsa(String module) throws Exception {
         Path ptxas = findPtxas();
         Assumptions.assumeTrue(ptxas != null, "ptxas not found (no CUDA toolkit): skipping");

@@ -66,6 +66,22 @@ public final class DeviceBuffer implements AutoCloseable {
         }
     }
 
+    /** Copies {@code src} to the start of this buffer. */
+    public void upload(float[] src) {
+        checkFits((long) src.length * Sizeof.FLOAT);
+        if (src.length > 0) {
+            Cuda.check(JCudaDriver.cuMemcpyHtoD(ptr(), Pointer.to(src), (long) src.length * Sizeof.FLOAT), "cuMemcpyHtoD");
+        }
+    }
+
+    /** Copies the first {@code dst.length} floats of this buffer into {@code dst}. */
+    public void download(float[] dst) {
+        checkFits((long) dst.length * Sizeof.FLOAT);
+        if (dst.length > 0) {
+            Cuda.check(JCudaDriver.cuMemcpyDtoH(Pointer.to(dst), ptr(), (long) dst.length * Sizeof.FLOAT), "cuMemcpyDtoH");
+        }
+    }
+
     /** Copies the first {@code dst.length} doubles of this buffer into {@code dst}. */
     public void download(double[] dst) {
         checkFits((long) dst.length * Sizeof.DOUBLE);

@@ -48,6 +48,12 @@ public final class Kernels implements AutoCloseable {
             "solvent_ot_select_step", "solvent_ot_count_rows", "solvent_ot_count_cols", "solvent_ot_scan",
             "solvent_ot_fill_rows", "solvent_ot_fill_cols", "solvent_ot_max_pair_sum", "solvent_ot_phi_sum",
             "solvent_ot_step");
+    /** Entry points of conv.ptx that this class launches (the DCDM network's float32 layers). */
+    public static final List<String> CONV_ENTRIES = List.of("solvent_conv3x3", "solvent_avgpool2",
+            "solvent_upsample2_add", "solvent_head", "solvent_scatter", "solvent_gather");
+
+    /** Output channels per thread of solvent_conv3x3; must equal SOLVENT_CONV_GROUP in conv.cu. */
+    public static final int CONV_GROUP = 8;
 
     /**
      * Where launches go. The driver in production ({@link DriverDevice}); a recorder in the tests
@@ -68,7 +74,7 @@ public final class Kernels implements AutoCloseable {
         void close();
     }
 
-    /** The real device: the four PTX modules loaded into the current context. */
+    /** The real device: the PTX modules loaded into the current context. */
     private static final class DriverDevice implements Device {
         private final PtxModule[] modules;
         private final Map<String, CUfunction> functions = new HashMap<>();
@@ -78,13 +84,14 @@ public final class Kernels implements AutoCloseable {
         DriverDevice() {
             List<PtxModule> loaded = new ArrayList<>();
             try {
-                for (String name : List.of("blas", "spmv", "relax", "ot")) {
+                for (String name : List.of("blas", "spmv", "relax", "ot", "conv")) {
                     PtxModule m = new PtxModule(name);
                     loaded.add(m);
                     List<String> entries = switch (name) {
                         case "blas" -> BLAS_ENTRIES;
                         case "spmv" -> SPMV_ENTRIES;
                         case "relax" -> RELAX_ENTRIES;
+                        case "conv" -> CONV_ENTRIES;
                         default -> OT_ENTRIES;
                     };
                     for (String entry : entries) {
@@ -162,7 +169,7 @@ public final class Kernels implements AutoCloseable {
     }
 
     /**
-     * Loads the four PTX modules into {@code context} and allocates the reduction buffers: one
+     * Loads the PTX modules into {@code context} and allocates the reduction buffers: one
      * partial per block of the largest grid (8 blocks of 256 threads per multiprocessor, what the
      * device keeps resident) and one result.
      */
@@ -440,6 +447,54 @@ public final class Kernels implements AutoCloseable {
     /** {@code u += alpha w[0..n), v += alpha w[n..n+m)}. */
     public void otStep(OtArrays a, double alpha, DeviceBuffer w) {
         launch("solvent_ot_step", blocks((long) a.n() + a.m()), a.n(), a.m(), alpha, w, a.u(), a.v());
+    }
+
+    // ---- DCDM network layers (float32, channel-innermost) ------------------------------------
+
+    /**
+     * 3x3(x3) convolution of {@code in} ({@code cin} channels) into {@code out} ({@code cout}), on
+     * an {@code nx x ny x nz} grid ({@code nz = 1} when {@code dims == 2}); ReLU when {@code relu},
+     * then {@code + residual} when {@code residual} is not null. One block per 256 voxels and
+     * {@link #CONV_GROUP} output channels (not a grid-stride loop: each thread owns one voxel).
+     */
+    public void conv3x3(int dims, int nx, int ny, int nz, int cin, int cout, DeviceBuffer in, DeviceBuffer w,
+                        DeviceBuffer bias, boolean relu, DeviceBuffer residual, DeviceBuffer out) {
+        long voxels = (long) nx * ny * nz;
+        long groups = (cout + CONV_GROUP - 1) / CONV_GROUP;
+        long blocks = Math.max(1, groups * ((voxels + BLOCK - 1) / BLOCK));
+        if (blocks > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("convolution grid of " + blocks + " blocks is too large");
+        }
+        // Without a residual the kernel never reads that pointer; out stands in for it.
+        launch("solvent_conv3x3", (int) blocks, dims, nx, ny, nz, cin, cout, in, w, bias, relu ? 1 : 0,
+                residual != null ? 1 : 0, residual != null ? residual : out, out);
+    }
+
+    /** 2x average pooling of the fine {@code nx x ny x nz} map {@code in} onto the coarse map {@code out}. */
+    public void avgPool2(int dims, int nx, int ny, int nz, int ch, DeviceBuffer in, DeviceBuffer out) {
+        long items = (long) (nx / 2) * (ny / 2) * (dims == 3 ? nz / 2 : 1) * ch;
+        launch("solvent_avgpool2", blocks(items), dims, nx, ny, nz, ch, in, out);
+    }
+
+    /** {@code out = upsample2(coarse) + skip} on the fine {@code nx x ny x nz} grid; out may be skip. */
+    public void upsample2Add(int dims, int nx, int ny, int nz, int ch, DeviceBuffer coarse, DeviceBuffer skip,
+                             DeviceBuffer out) {
+        launch("solvent_upsample2_add", blocks((long) nx * ny * nz * ch), dims, nx, ny, nz, ch, coarse, skip, out);
+    }
+
+    /** The 1x1 head {@code y = b[0] + sum_c w[c] u[., c]} over {@code voxels} voxels. */
+    public void head(int voxels, int ch, DeviceBuffer u, DeviceBuffer w, DeviceBuffer b, DeviceBuffer y) {
+        launch("solvent_head", blocks(voxels), voxels, ch, u, w, b, y);
+    }
+
+    /** {@code grid[voxel[u]] = (float) (scale r[u])} for the {@code n} unknowns. */
+    public void scatter(int n, double scale, DeviceBuffer r, DeviceBuffer voxel, DeviceBuffer grid) {
+        launch("solvent_scatter", blocks(n), n, scale, r, voxel, grid);
+    }
+
+    /** {@code q[u] = y[voxel[u]]} for the {@code n} unknowns. */
+    public void gather(int n, DeviceBuffer y, DeviceBuffer voxel, DeviceBuffer q) {
+        launch("solvent_gather", blocks(n), n, y, voxel, q);
     }
 
     public int maxBlocks() {

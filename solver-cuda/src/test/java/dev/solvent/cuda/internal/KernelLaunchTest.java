@@ -58,7 +58,7 @@ class KernelLaunchTest {
         }
         Map<String, List<Param>> all = new HashMap<>();
         Pattern kernel = Pattern.compile("extern \"C\" __global__ void (\\w+)\\(([^)]*)\\)", Pattern.DOTALL);
-        for (String module : List.of("blas", "spmv", "relax", "ot")) {
+        for (String module : List.of("blas", "spmv", "relax", "ot", "conv")) {
             String cu = Files.readString(Path.of("src", "main", "cuda", module + ".cu"));
             String ptx = new String(PtxModule.readResource(module), StandardCharsets.US_ASCII);
             Matcher m = kernel.matcher(cu);
@@ -361,5 +361,52 @@ class KernelLaunchTest {
         expect(3, "solvent_ot_step", map("n", n, "m", m, "alpha", 0.5, "w", x, "u", a.u(), "v", a.v()));
         assertEquals(4, launches.size());
         assertTrue(zeroed.isEmpty(), "the OT launchers zero nothing through the host");
+    }
+
+    @Test
+    void convolutionLaunchersPassTheirArgumentsInKernelOrder() throws IOException {
+        DeviceBuffer in = fake(4);
+        DeviceBuffer w = fake(4);
+        DeviceBuffer bias = fake(4);
+        DeviceBuffer res = fake(4);
+        DeviceBuffer out = fake(4);
+        // 6 x 4 x 4 = 96 voxels in one block of 256; 12 output channels in two groups of 8.
+        kernels.conv3x3(3, 6, 4, 4, 5, 12, in, w, bias, true, res, out);
+        expect(0, "solvent_conv3x3", map("dims", 3, "nx", 6, "ny", 4, "nz", 4, "cin", 5, "cout", 12, "in", in,
+                "w", w, "bias", bias, "relu", 1, "add_residual", 1, "residual", res, "out", out));
+        assertEquals(2, launches.get(0).blocks(), "one block per channel group");
+        // Without a residual: the flag is 0 and the (unread) pointer is out.
+        kernels.conv3x3(2, 6, 4, 1, 1, 8, in, w, bias, false, null, out);
+        expect(1, "solvent_conv3x3", map("dims", 2, "nx", 6, "ny", 4, "nz", 1, "cin", 1, "cout", 8, "in", in,
+                "w", w, "bias", bias, "relu", 0, "add_residual", 0, "residual", out, "out", out));
+        assertEquals(1, launches.get(1).blocks());
+
+        kernels.avgPool2(3, 6, 4, 4, 7, in, out);
+        expect(2, "solvent_avgpool2", map("dims", 3, "nx", 6, "ny", 4, "nz", 4, "ch", 7, "in", in, "out", out));
+        kernels.upsample2Add(2, 6, 4, 1, 7, in, res, out);
+        expect(3, "solvent_upsample2_add", map("dims", 2, "nx", 6, "ny", 4, "nz", 1, "ch", 7, "coarse", in,
+                "skip", res, "out", out));
+        kernels.head(96, 7, in, w, bias, out);
+        expect(4, "solvent_head", map("voxels", 96, "ch", 7, "u", in, "w", w, "b", bias, "y", out));
+        kernels.scatter(50, 0.125, res, w, out);
+        expect(5, "solvent_scatter", map("n", 50, "scale", 0.125, "r", res, "voxel", w, "grid", out));
+        kernels.gather(50, in, w, res);
+        expect(6, "solvent_gather", map("n", 50, "y", in, "voxel", w, "q", res));
+        assertEquals(7, launches.size());
+    }
+
+    @Test
+    void convolutionGridCoversEveryVoxelOfEveryChannelGroup() throws IOException {
+        DeviceBuffer b = fake(4);
+        // 3D: 20 x 16 x 10 = 3200 voxels = 12.5 blocks of 256; 17 channels = 3 groups of 8.
+        kernels.conv3x3(3, 20, 16, 10, 17, 17, b, b, b, true, null, b);
+        assertEquals(3 * 13, launches.get(0).blocks(), "not capped: each thread owns one voxel");
+        assertTrue(Files.readString(Path.of("src", "main", "cuda", "conv.cu"))
+                .contains("\n#define SOLVENT_CONV_GROUP " + Kernels.CONV_GROUP + "\n"), "CONV_GROUP differs from conv.cu");
+        // The element-wise layers use capped grid-stride grids.
+        kernels.avgPool2(3, 20, 16, 10, 17, b, b);
+        assertEquals(MAX_BLOCKS, launches.get(1).blocks());
+        kernels.upsample2Add(2, 4, 2, 1, 1, b, b, b);
+        assertEquals(1, launches.get(2).blocks());
     }
 }
