@@ -153,16 +153,20 @@ extern "C" __global__ void solvent_avgpool2(int dims, int nx, int ny, int nz, in
     }
 }
 
-// 2x nearest-neighbour upsampling with the skip connection added, on the fine grid nx x ny x nz:
-//   out[v, c] = coarse[parent(v), c] + skip[v, c],   parent(x, y, z) = (x/2, y/2, z/2)
-// (Layers: upsample into zeros, then add the skip, hence the 0 + coarse). out may be the same
+// 2x nearest-neighbour upsampling times the gain with the skip connection added, on the fine grid
+// nx x ny x nz:
+//   out[v, c] = gain * coarse[parent(v), c] + skip[v, c],   parent(x, y, z) = (x/2, y/2, z/2)
+// (Layers: upsample into zeros, scale by the gain, then add the skip, hence 0 + coarse first; the
+// gain is 1 in the paper's one-level layout, 4 in the multilevel one, and the float product by
+// 1 is exact, so one kernel serves both and matches the CPU's rounding). out may be the same
 // buffer as skip: each item reads skip[v, c] and then writes out[v, c].
-extern "C" __global__ void solvent_upsample2_add(int dims, int nx, int ny, int nz, int ch,
+extern "C" __global__ void solvent_upsample2_add(int dims, int nx, int ny, int nz, int ch, double gain,
                                                  const float* __restrict__ coarse, const float* skip, float* out)
 {
     const bool three = dims == 3;
     const int cx = nx / 2;
     const int cy = ny / 2;
+    const float g = (float)gain;
     const long long items = (long long)nx * ny * nz * ch;
     SOLVENT_FOR(i, items) {
         const int c = (int)(i % ch);
@@ -171,7 +175,7 @@ extern "C" __global__ void solvent_upsample2_add(int dims, int nx, int ny, int n
         const int y = (int)((v / nx) % ny);
         const int z = (int)(v / ((long long)nx * ny));
         const long long pv = (x / 2) + (long long)cx * ((y / 2) + (long long)cy * (three ? z / 2 : 0));
-        out[i] = __fadd_rn(__fadd_rn(0.0f, coarse[pv * ch + c]), skip[i]);
+        out[i] = __fadd_rn(__fmul_rn(__fadd_rn(0.0f, coarse[pv * ch + c]), g), skip[i]);
     }
 }
 

@@ -21,7 +21,8 @@ public final class DeviceDcdmNetwork implements AutoCloseable {
 
     private final DcdmNetwork network;
     private final ConvKernels kernels;
-    private final ForwardPlan plan;
+    /** The plan of the current workspace's grid (the depth of an automatic-depth network depends on it). */
+    private ForwardPlan plan;
     private final Map<String, DeviceFloats> weights = new LinkedHashMap<>();
     private Shape shape;
     private ConvKernels.Grid[] grids;
@@ -31,7 +32,6 @@ public final class DeviceDcdmNetwork implements AutoCloseable {
     public DeviceDcdmNetwork(DcdmNetwork network, CudaBackend backend) {
         this.network = network;
         this.kernels = ConvKernels.of(backend);
-        this.plan = ForwardPlan.of(network.architecture());
         try {
             for (int i = 0; i < network.parameterTensors(); i++) {
                 weights.put(network.paramName(i), kernels.upload(network.param(i)));
@@ -90,7 +90,7 @@ public final class DeviceDcdmNetwork implements AutoCloseable {
                         weights.get(st.param() + ".bias"), cout, out, st.relu(),
                         st.residual() >= 0 ? buffers.get(st.residual()) : null);
                 case POOL -> kernels.avgPool2(g, in, cin, out);
-                case UPSAMPLE_ADD -> kernels.upsample2Add(g, in, cin, buffers.get(st.skip()), out);
+                case UPSAMPLE_ADD -> kernels.upsample2Add(g, in, cin, st.gain(), buffers.get(st.skip()), out);
                 case HEAD -> kernels.head(g, in, cin, weights.get("head.weight"), weights.get("head.bias"), out);
                 default -> throw new IllegalStateException(st.kind().toString());
             }
@@ -103,7 +103,7 @@ public final class DeviceDcdmNetwork implements AutoCloseable {
         if (s.dims() != dims) {
             throw new IllegalArgumentException("the network is " + dims + "D but the grid " + s + " is " + s.dims() + "D");
         }
-        plan.shapes(s); // throws with the pooling message for odd dimensions
+        network.architecture().levelsOn(s); // throws with the pooling message for odd dimensions
     }
 
     /** Feature maps for grid {@code s} (the plan's input buffer is the caller's, so none is made for it). */
@@ -112,6 +112,7 @@ public final class DeviceDcdmNetwork implements AutoCloseable {
             return;
         }
         freeBuffers();
+        plan = ForwardPlan.of(network.architecture(), s);
         Shape[] shapes = plan.shapes(s);
         grids = new ConvKernels.Grid[shapes.length];
         for (int l = 0; l < shapes.length; l++) {

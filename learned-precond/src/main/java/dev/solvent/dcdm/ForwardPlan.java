@@ -9,8 +9,9 @@ import java.util.List;
  * numbered buffers, derived from the {@link DcdmArchitecture} alone. The GPU network
  * ({@link DeviceDcdmNetwork}) executes this list; {@link #runOnHost} executes it with
  * {@link Layers}, and a test requires that to equal {@link DcdmNetwork#forward} float for float,
- * so when the architecture grows (more pooling levels, other blocks) this class is the one place
- * to update, and that test says when it was forgotten.
+ * so when the architecture grows this class is the one place to update, and that test says when
+ * it was forgotten. A plan is for a number of pooling levels: a multilevel architecture with an
+ * automatic depth has one plan per grid ({@link #of(DcdmArchitecture, Shape)}).
  *
  * <p>Buffers live on a grid level (0 the input grid, 1 after one 2x pooling, ...) with a channel
  * count; steps may write in place where the kernel allows it (a residual pair's second
@@ -27,10 +28,14 @@ final class ForwardPlan {
     /**
      * One layer. For CONV: {@code param} is the convolution's name ({@code conv0}, {@code pre.0.conv1},
      * ...), {@code out = act(conv(in)) (+ residual)}; POOL: {@code out = avgpool2(in)} with
-     * {@code level} the fine level; UPSAMPLE_ADD: {@code out = upsample2(in) + skip}; HEAD:
-     * {@code out = head(in)}. Unused buffer numbers are -1.
+     * {@code level} the fine level; UPSAMPLE_ADD: {@code out = gain * upsample2(in) + skip}; HEAD:
+     * {@code out = head(in)}. Unused buffer numbers are -1; the gain is 1 except in UPSAMPLE_ADD.
      */
-    record Step(Kind kind, String param, int level, int in, int out, int residual, int skip, boolean relu) {
+    record Step(Kind kind, String param, int level, int in, int out, int residual, int skip, boolean relu,
+                double gain) {
+        Step(Kind kind, String param, int level, int in, int out, int residual, int skip, boolean relu) {
+            this(kind, param, level, in, out, residual, skip, relu, 1.0);
+        }
     }
 
     private final List<Buffer> buffers = new ArrayList<>();
@@ -39,28 +44,58 @@ final class ForwardPlan {
     private final int output;
     private final int levels;
 
-    private ForwardPlan(DcdmArchitecture arch) {
+    private ForwardPlan(DcdmArchitecture arch, int poolings) {
         int c = arch.channels();
         input = buffer(0, 1);
         int a = buffer(0, c);
         int h = buffer(0, c);
         steps.add(new Step(Kind.CONV, "conv0", 0, input, a, -1, -1, false));
         residualPairs("pre", arch.preBlocks(), 0, a, h);
-        int p = buffer(1, c);
-        int hc = buffer(1, c);
-        steps.add(new Step(Kind.POOL, null, 0, a, p, -1, -1, false));
-        residualPairs("coarse", arch.coarseBlocks(), 1, p, hc);
-        // u = upsample2(p) + s with s = a, the input of the pooling: written over a.
-        steps.add(new Step(Kind.UPSAMPLE_ADD, null, 0, p, a, -1, a, false));
+        level(arch, 1, poolings, a);
         residualPairs("post", arch.postBlocks(), 0, a, h);
         output = buffer(0, 1);
         steps.add(new Step(Kind.HEAD, "head", 0, a, output, -1, -1, false));
-        levels = 2;
+        levels = poolings + 1;
     }
 
-    /** The plan of {@code arch}'s forward pass. */
-    static ForwardPlan of(DcdmArchitecture arch) {
-        return new ForwardPlan(arch);
+    /**
+     * Level {@code l} below the map {@code skip} (on level l - 1), as in DcdmNetwork's forward:
+     * pool, the coarse blocks (last level) or mid.pre / next level / mid.post, then
+     * {@code skip = gain * upsample2(p) + skip}, written over skip (not needed after it).
+     */
+    private void level(DcdmArchitecture arch, int l, int poolings, int skip) {
+        int c = arch.channels();
+        int p = buffer(l, c);
+        int h = buffer(l, c);
+        steps.add(new Step(Kind.POOL, null, l - 1, skip, p, -1, -1, false));
+        if (l == poolings) {
+            residualPairs("coarse", arch.coarseBlocks(), l, p, h);
+        } else {
+            residualPairs("mid.pre", arch.midBlocks(), l, p, h);
+            level(arch, l + 1, poolings, p);
+            residualPairs("mid.post", arch.midBlocks(), l, p, h);
+        }
+        steps.add(new Step(Kind.UPSAMPLE_ADD, null, l - 1, p, skip, -1, skip, false, arch.upsampleGain()));
+    }
+
+    /**
+     * The plan of {@code arch}'s forward pass with a given number of pooling levels (for a fixed
+     * depth, {@code arch.levels()}).
+     */
+    static ForwardPlan of(DcdmArchitecture arch, int poolings) {
+        if (poolings < 1) {
+            throw new IllegalArgumentException("a DCDM network pools at least once, got " + poolings);
+        }
+        return new ForwardPlan(arch, poolings);
+    }
+
+    /**
+     * The plan of {@code arch}'s forward pass on grid {@code s}.
+     *
+     * @throws IllegalArgumentException if the grid cannot be pooled as the architecture needs
+     */
+    static ForwardPlan of(DcdmArchitecture arch, Shape s) {
+        return of(arch, arch.levelsOn(s));
     }
 
     private int buffer(int level, int channels) {
@@ -140,6 +175,12 @@ final class ForwardPlan {
                 case UPSAMPLE_ADD -> {
                     float[] u = new float[g.voxels() * cout];
                     Layers.upsample(g, t[st.in()], cin, u);
+                    float gain = (float) st.gain();
+                    if (gain != 1f) {
+                        for (int i = 0; i < u.length; i++) {
+                            u[i] *= gain;
+                        }
+                    }
                     Layers.addInto(u, t[st.skip()], u.length);
                     t[st.out()] = u;
                 }

@@ -139,6 +139,9 @@ class DeviceDcdmNetworkTest {
             Layers.avgPool(s, fine, ch, pooled);
             float[] up = new float[s.voxels() * ch];
             Layers.upsample(s, coarse, ch, up);
+            for (int i = 0; i < up.length; i++) {
+                up[i] *= 4f;   // the multilevel layout's gain
+            }
             Layers.addInto(up, fine, up.length);
             float[] hw = random(ch, 13, false);
             float[] hb = {0.375f};
@@ -150,7 +153,7 @@ class DeviceDcdmNetworkTest {
                  DeviceFloats dy = k.allocateFloats(y.length)) {
                 k.avgPool2(grid(s), df, ch, dp);
                 assertRelClose(pooled, down(k, dp, pooled.length), 0, "avgpool " + s);
-                k.upsample2Add(grid(s), dc, ch, du, du);
+                k.upsample2Add(grid(s), dc, ch, 4.0, du, du);
                 assertRelClose(up, down(k, du, up.length), 0, "upsample+skip " + s);
                 k.head(grid(s), df, ch, dhw, dhb, dy);
                 assertRelClose(y, down(k, dy, y.length), 0, "head " + s);

@@ -36,7 +36,7 @@ class ForwardPlanTest {
             }
         }
         float[] x = sparseInput(s, seed + 1);
-        assertArrayEquals(net.forward(s, x), ForwardPlan.of(arch).runOnHost(net, s, x), arch + " on " + s);
+        assertArrayEquals(net.forward(s, x), ForwardPlan.of(arch, s).runOnHost(net, s, x), arch + " on " + s);
     }
 
     @Test
@@ -54,9 +54,22 @@ class ForwardPlanTest {
         same(new DcdmArchitecture(2, 2, 3, 0, 1), Shape.of2d(4, 4), 7);
     }
 
+    /** Multilevel layouts: automatic depth (16^3: two levels, 32x32x16: three), a fixed depth, 2D. */
+    @Test
+    void planIsTheForwardPassOfMultilevelLayouts() {
+        same(DcdmArchitecture.multilevel(3, 3, 1, 1, 1, 1), Shape.of3d(16, 16, 16), 8);
+        same(DcdmArchitecture.multilevel(3, 2, 0, 2, 1, 1), Shape.of3d(32, 32, 16), 9);
+        same(new DcdmArchitecture(3, 3, 1, 1, 1, 2, 3, 4.0), Shape.of3d(8, 8, 16), 10);
+        same(new DcdmArchitecture(2, 4, 1, 1, 1, 1, 0, 2.5), Shape.of2d(32, 16), 11);
+        ForwardPlan p = ForwardPlan.of(DcdmArchitecture.multilevel(3, 3, 1, 1, 1, 1), Shape.of3d(64, 64, 64));
+        assertEquals(5, p.levels(), "64 -> 32 -> 16 -> 8 -> 4");
+        assertEquals(4, p.steps().stream().filter(st -> st.kind() == ForwardPlan.Kind.UPSAMPLE_ADD
+                && st.gain() == 4.0).count());
+    }
+
     @Test
     void planOfThePaperLayoutHasTheExpectedSteps() {
-        ForwardPlan p = ForwardPlan.of(DcdmArchitecture.paper(3));
+        ForwardPlan p = ForwardPlan.of(DcdmArchitecture.paper(3), 1);
         // conv0, 2 + 3 + 2 pairs, pool, upsample, head.
         assertEquals(1 + 2 * 7 + 3, p.steps().size());
         assertEquals("conv0", p.steps().get(0).param());

@@ -175,8 +175,11 @@ public final class ConvKernels {
         }
     }
 
-    /** {@code out = upsample2(coarse) + skip} on {@code fine}; {@code out} may be {@code skip}. */
-    public void upsample2Add(Grid fine, DeviceFloats coarse, int ch, DeviceFloats skip, DeviceFloats out) {
+    /**
+     * {@code out = gain * upsample2(coarse) + skip} on {@code fine}; {@code out} may be {@code skip}.
+     * The gain is rounded to float on the device (the network's weights are float).
+     */
+    public void upsample2Add(Grid fine, DeviceFloats coarse, int ch, double gain, DeviceFloats skip, DeviceFloats out) {
         Grid cg = fine.coarse();
         synchronized (backend) {
             backend.begin();
@@ -184,7 +187,7 @@ public final class ConvKernels {
             fits(skip, fine.voxels() * ch, "skip");
             fits(out, fine.voxels() * ch, "out");
             distinct(coarse, out);
-            backend.kernels().upsample2Add(fine.dims(), fine.nx(), fine.ny(), fine.nz(), ch, coarse.buffer,
+            backend.kernels().upsample2Add(fine.dims(), fine.nx(), fine.ny(), fine.nz(), ch, gain, coarse.buffer,
                     skip.buffer, out.buffer);
         }
     }

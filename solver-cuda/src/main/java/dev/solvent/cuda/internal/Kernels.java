@@ -476,10 +476,11 @@ public final class Kernels implements AutoCloseable {
         launch("solvent_avgpool2", blocks(items), dims, nx, ny, nz, ch, in, out);
     }
 
-    /** {@code out = upsample2(coarse) + skip} on the fine {@code nx x ny x nz} grid; out may be skip. */
-    public void upsample2Add(int dims, int nx, int ny, int nz, int ch, DeviceBuffer coarse, DeviceBuffer skip,
-                             DeviceBuffer out) {
-        launch("solvent_upsample2_add", blocks((long) nx * ny * nz * ch), dims, nx, ny, nz, ch, coarse, skip, out);
+    /** {@code out = gain * upsample2(coarse) + skip} on the fine {@code nx x ny x nz} grid; out may be skip. */
+    public void upsample2Add(int dims, int nx, int ny, int nz, int ch, double gain, DeviceBuffer coarse,
+                             DeviceBuffer skip, DeviceBuffer out) {
+        launch("solvent_upsample2_add", blocks((long) nx * ny * nz * ch), dims, nx, ny, nz, ch, gain, coarse, skip,
+                out);
     }
 
     /** The 1x1 head {@code y = b[0] + sum_c w[c] u[., c]} over {@code voxels} voxels. */

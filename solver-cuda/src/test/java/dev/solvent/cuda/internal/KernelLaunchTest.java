@@ -383,8 +383,8 @@ class KernelLaunchTest {
 
         kernels.avgPool2(3, 6, 4, 4, 7, in, out);
         expect(2, "solvent_avgpool2", map("dims", 3, "nx", 6, "ny", 4, "nz", 4, "ch", 7, "in", in, "out", out));
-        kernels.upsample2Add(2, 6, 4, 1, 7, in, res, out);
-        expect(3, "solvent_upsample2_add", map("dims", 2, "nx", 6, "ny", 4, "nz", 1, "ch", 7, "coarse", in,
+        kernels.upsample2Add(2, 6, 4, 1, 7, 4.0, in, res, out);
+        expect(3, "solvent_upsample2_add", map("dims", 2, "nx", 6, "ny", 4, "nz", 1, "ch", 7, "gain", 4.0, "coarse", in,
                 "skip", res, "out", out));
         kernels.head(96, 7, in, w, bias, out);
         expect(4, "solvent_head", map("voxels", 96, "ch", 7, "u", in, "w", w, "b", bias, "y", out));
@@ -406,7 +406,7 @@ class KernelLaunchTest {
         // The element-wise layers use capped grid-stride grids.
         kernels.avgPool2(3, 20, 16, 10, 17, b, b);
         assertEquals(MAX_BLOCKS, launches.get(1).blocks());
-        kernels.upsample2Add(2, 4, 2, 1, 1, b, b, b);
+        kernels.upsample2Add(2, 4, 2, 1, 1, 1.0, b, b, b);
         assertEquals(1, launches.get(2).blocks());
     }
 }
