@@ -31,8 +31,9 @@ public final class TrainDcdmCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--grid", description = "training grid size n (n^3 cells, even; default ${DEFAULT-VALUE})")
-    int grid = 16;
+    @Option(names = "--grid", split = ",", description = "training grid size n (n^3 cells, even), or several"
+            + " (16,32: --domains domains of each size, sampled in turn; default 16)")
+    int[] grids = {16};
 
     @Option(names = "--domains", description = "number of obstacle domains to train on (default ${DEFAULT-VALUE})")
     int domains = 4;
@@ -99,11 +100,16 @@ public final class TrainDcdmCommand implements Callable<Integer> {
         validate();
         long t0 = System.nanoTime();
         List<TrainingData> data = new ArrayList<>();
-        for (int d = 0; d < domains; d++) {
-            FluidGrid g = FluidGrid.withObstacles(grid, domainSeed + d, true);
-            Problem p = g.pressureProblem(null);
-            data.add(new TrainingData(p.matrix(), GridMap.of(g), lanczosSteps, lowFraction, lowBoost, seed + d));
-            out.printf("domain %s: %d unknowns, %d Ritz vectors%n", g.label(), p.matrix().rows(), data.get(d).ritzVectors());
+        for (int grid : grids) {
+            for (int d = 0; d < domains; d++) {
+                FluidGrid g = FluidGrid.withObstacles(grid, domainSeed + d, true);
+                Problem p = g.pressureProblem(null);
+                TrainingData td = new TrainingData(p.matrix(), GridMap.of(g), lanczosSteps, lowFraction, lowBoost,
+                        seed + d);
+                data.add(td);
+                out.printf("domain %s %d^3: %d unknowns, %d Ritz vectors%n", g.label(), grid, p.matrix().rows(),
+                        td.ritzVectors());
+            }
         }
         double dataSeconds = (System.nanoTime() - t0) * 1e-9;
         DcdmTrainer trainer;
@@ -140,10 +146,21 @@ public final class TrainDcdmCommand implements Callable<Integer> {
         double seconds = (System.nanoTime() - start) * 1e-9;
         DcdmNetwork net = trainer.network();
         var notes = net.trainingNotes();
+        if (resume && notes.containsKey("grid") && !sameGrids(notes.get("grid"))) {
+            // A resume on other grids is a new training stage: keep what the earlier ones were.
+            List<Object> earlier = new ArrayList<>();
+            if (notes.get("earlier_stages") instanceof List<?> l) {
+                earlier.addAll(l);
+            }
+            var stage = new java.util.LinkedHashMap<>(notes);
+            stage.remove("earlier_stages");
+            earlier.add(stage);
+            notes.put("earlier_stages", earlier);
+        }
         notes.put("trainer", "solvent train-dcdm");
-        notes.put("domains", "FluidGrid.withObstacles(" + grid + ", seeds " + domainSeed + ".." + (domainSeed + domains - 1)
-                + ", openTop) pressure systems");
-        notes.put("grid", (long) grid);
+        notes.put("domains", "FluidGrid.withObstacles(" + gridList() + ", seeds " + domainSeed + ".."
+                + (domainSeed + domains - 1) + ", openTop) pressure systems");
+        notes.put("grid", grids.length == 1 ? (Object) (long) grids[0] : gridValues());
         notes.put("lanczos_steps", (long) lanczosSteps);
         notes.put("low_fraction", lowFraction);
         notes.put("low_boost", lowBoost);
@@ -177,6 +194,26 @@ public final class TrainDcdmCommand implements Callable<Integer> {
         return s / have;
     }
 
+    private String gridList() {
+        StringBuilder b = new StringBuilder();
+        for (int g : grids) {
+            b.append(b.length() == 0 ? "" : " and ").append(g);
+        }
+        return b.toString();
+    }
+
+    private List<Object> gridValues() {
+        List<Object> l = new ArrayList<>();
+        for (int g : grids) {
+            l.add((long) g);
+        }
+        return l;
+    }
+
+    private boolean sameGrids(Object recorded) {
+        return recorded.equals(grids.length == 1 ? (Object) (long) grids[0] : gridValues());
+    }
+
     /** The architecture the options describe (errors name the option). */
     private DcdmArchitecture architecture() {
         int levelCount;
@@ -197,8 +234,11 @@ public final class TrainDcdmCommand implements Callable<Integer> {
     }
 
     private void validate() {
-        if (grid < FluidGrid.MIN_FACTORY_SIZE || grid % 2 != 0) {
-            throw new IllegalArgumentException("--grid must be even and at least " + FluidGrid.MIN_FACTORY_SIZE + ", got " + grid);
+        for (int grid : grids) {
+            if (grid < FluidGrid.MIN_FACTORY_SIZE || grid % 2 != 0) {
+                throw new IllegalArgumentException("--grid must be even and at least " + FluidGrid.MIN_FACTORY_SIZE
+                        + ", got " + grid);
+            }
         }
         if (domains < 1) {
             throw new IllegalArgumentException("--domains must be at least 1, got " + domains);

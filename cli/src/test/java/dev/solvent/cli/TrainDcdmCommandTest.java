@@ -46,6 +46,27 @@ class TrainDcdmCommandTest {
         assertEquals(10L, DcdmNetwork.load(model).trainingNotes().get("samples"));
     }
 
+    /** A multilevel network, then a second stage on two grid sizes: the notes keep the first stage. */
+    @Test
+    void multilevelNetworkAndASecondStageOnMoreGrids() throws Exception {
+        Path model = dir.resolve("ml.json");
+        Path ck = dir.resolve("ck-ml");
+        String common = "--domains 1 --channels 2 --blocks 1,1,1 --levels auto --mid-blocks 1 --lanczos-steps 20"
+                + " --batch 2 --lr 1e-3 --checkpoint-dir " + ck + " -o " + model;
+        run(("--grid 8 --steps 2 " + common).split(" "));
+        DcdmNetwork first = DcdmNetwork.load(model);
+        assertEquals(0, first.architecture().levels());
+        assertEquals(4.0, first.architecture().upsampleGain());
+        String out = run(("--grid 8,16 --steps 4 --resume " + common).split(" "));
+        assertTrue(out.contains("16^3") && out.contains("step 4/4"), out);
+        DcdmNetwork second = DcdmNetwork.load(model);
+        assertEquals(first.architecture(), second.architecture());
+        assertEquals(java.util.List.of(8L, 16L), second.trainingNotes().get("grid"));
+        Object earlier = second.trainingNotes().get("earlier_stages");
+        assertTrue(earlier instanceof java.util.List<?> l && l.size() == 1
+                && ((java.util.Map<?, ?>) l.get(0)).get("grid").equals(8L), String.valueOf(earlier));
+    }
+
     @Test
     void badInputIsAClearError() {
         TrainDcdmCommand cmd = new TrainDcdmCommand();
