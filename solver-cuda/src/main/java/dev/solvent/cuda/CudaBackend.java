@@ -590,9 +590,15 @@ public final class CudaBackend implements Backend {
                 + " jacobi or ssor preconditioner (multicolour SSOR runs on the GPU), or ic0 on the cpu backend.");
     }
 
-    /** For {@link ConvKernels}. */
-    boolean isClosed() {
-        return closed;
+    /**
+     * Frees a buffer this package handed out ({@link DeviceFloats}, {@link DeviceIndices}) now;
+     * nothing once it is freed or after this backend closed (closing freed everything).
+     */
+    synchronized void free(DeviceBuffer buffer) {
+        if (!closed && !buffer.isFreed()) {
+            begin();
+            buffer.close();
+        }
     }
 
     @Override

@@ -27,12 +27,7 @@ public final class DeviceFloats implements AutoCloseable {
     /** Frees the device memory now; closing twice, or after the backend closed, does nothing. */
     @Override
     public void close() {
-        synchronized (owner) {
-            if (!owner.isClosed() && !buffer.isFreed()) {
-                owner.begin();
-                buffer.close();
-            }
-        }
+        owner.free(buffer);
     }
 
     @Override
