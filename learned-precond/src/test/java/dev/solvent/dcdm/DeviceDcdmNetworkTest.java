@@ -15,6 +15,7 @@ import dev.solvent.matrix.CsrMatrix;
 import dev.solvent.solve.ConvergedReason;
 import dev.solvent.solve.SolveResult;
 import dev.solvent.solve.SolverOptions;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -189,10 +190,22 @@ class DeviceDcdmNetworkTest {
         }
     }
 
+    /**
+     * The testdata module's model: from its folder beside this module (a Maven build), else from
+     * the classpath (gpu-bundle/ carries the testdata jar); skips the test where neither has it.
+     */
     private static DcdmNetwork shippedModel() throws Exception {
-        Assumptions.assumeTrue(Files.exists(PretrainedModelTest.MODEL), "testdata module not found at "
-                + PretrainedModelTest.MODEL.toAbsolutePath());
-        return DcdmNetwork.load(PretrainedModelTest.MODEL);
+        if (Files.exists(PretrainedModelTest.MODEL)) {
+            return DcdmNetwork.load(PretrainedModelTest.MODEL);
+        }
+        String name = "dev/solvent/testdata/dcdm/dcdm-fluid16-c8";
+        ClassLoader loader = DeviceDcdmNetworkTest.class.getClassLoader();
+        try (InputStream json = loader.getResourceAsStream(name + ".json");
+             InputStream weights = loader.getResourceAsStream(name + ".safetensors")) {
+            Assumptions.assumeTrue(json != null && weights != null, "testdata model not found at "
+                    + PretrainedModelTest.MODEL.toAbsolutePath() + " nor on the classpath as " + name);
+            return DcdmNetwork.load(json, weights, "classpath:" + name);
+        }
     }
 
     @Test
