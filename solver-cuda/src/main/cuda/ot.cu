@@ -1,7 +1,9 @@
 // Dense kernels of entropic optimal transport (dev.solvent.ot: Sinkhorn and Sinkhorn-Newton-Sparse)
 // for the CUDA implementation of DualKernels (dev.solvent.cuda.CudaDualKernels). They follow the CPU
-// kernels of dev.solvent.ot.DualState formula for formula; what differs is only the order of the
-// additions inside a sum, so the two agree to rounding, not bit for bit.
+// kernels of dev.solvent.ot.DualState formula for formula; what differs is the order of the
+// additions inside a sum, the device's exp/log/expm1 (not Java's Math, which may differ from them in
+// the last bit), and products that nvcc contracts into FMAs (solvent_ot_phi_sum's argument and
+// Taylor series), so the two agree to rounding, not bit for bit.
 //
 // Notation (as in DualState): scaled potentials u = eta x (n), v = eta y - 1 (m), scaled cost
 // K = eta C (n x m, row-major) and its transpose KT (m x n), so that every plan entry is
