@@ -67,8 +67,9 @@ public final class TrainDcdmCommand implements Callable<Integer> {
     @Option(names = "--low-boost", description = "boost factor of the low Ritz vectors (default ${DEFAULT-VALUE})")
     double lowBoost = 9.0;
 
-    @Option(names = "--lr", description = "Adam learning rate (default ${DEFAULT-VALUE})")
-    double lr = 1e-4;
+    @Option(names = "--lr", description = "Adam learning rate (default 1e-4, the paper's; with --resume the"
+            + " checkpoint's unless given)")
+    Double lr;
 
     @Option(names = "--batch", description = "samples per step (default ${DEFAULT-VALUE})")
     int batch = 10;
@@ -114,11 +115,11 @@ public final class TrainDcdmCommand implements Callable<Integer> {
         double dataSeconds = (System.nanoTime() - t0) * 1e-9;
         DcdmTrainer trainer;
         if (resume) {
-            trainer = DcdmTrainer.resume(checkpointDir);
+            trainer = DcdmTrainer.resume(checkpointDir, lr == null ? Double.NaN : lr);
             out.printf("resumed from %s at step %d%n", checkpointDir, trainer.step());
         } else {
             DcdmArchitecture arch = architecture();
-            trainer = new DcdmTrainer(DcdmNetwork.random(arch, seed), lr, batch);
+            trainer = new DcdmTrainer(DcdmNetwork.random(arch, seed), lr == null ? 1e-4 : lr, batch);
             out.printf("new network: %d parameters%n", arch.parameterCount());
         }
         long start = System.nanoTime();
@@ -146,8 +147,11 @@ public final class TrainDcdmCommand implements Callable<Integer> {
         double seconds = (System.nanoTime() - start) * 1e-9;
         DcdmNetwork net = trainer.network();
         var notes = net.trainingNotes();
-        if (resume && notes.containsKey("grid") && !sameGrids(notes.get("grid"))) {
-            // A resume on other grids is a new training stage: keep what the earlier ones were.
+        String optimizer = "Adam lr " + trainer.learningRate() + ", batch " + trainer.batch();
+        if (resume && notes.containsKey("grid")
+                && (!sameGrids(notes.get("grid")) || !optimizer.equals(notes.get("optimizer")))) {
+            // A resume on other grids or with another rate is a new training stage: keep what the
+            // earlier ones were.
             List<Object> earlier = new ArrayList<>();
             if (notes.get("earlier_stages") instanceof List<?> l) {
                 earlier.addAll(l);
@@ -164,7 +168,7 @@ public final class TrainDcdmCommand implements Callable<Integer> {
         notes.put("lanczos_steps", (long) lanczosSteps);
         notes.put("low_fraction", lowFraction);
         notes.put("low_boost", lowBoost);
-        notes.put("optimizer", "Adam lr " + lr + ", batch " + batch);
+        notes.put("optimizer", optimizer);
         notes.put("steps", trainer.step());
         notes.put("samples", trainer.samples());
         double previous = notes.get("train_seconds") instanceof Number ? ((Number) notes.get("train_seconds")).doubleValue() : 0;
@@ -244,7 +248,7 @@ public final class TrainDcdmCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--domains must be at least 1, got " + domains);
         }
         architecture();
-        if (!(lr > 0) || batch < 1 || steps < 0 || lanczosSteps < 1) {
+        if ((lr != null && !(lr > 0)) || batch < 1 || steps < 0 || lanczosSteps < 1) {
             throw new IllegalArgumentException("--lr must be positive, --batch and --lanczos-steps at least 1, --steps non-negative");
         }
         if (resume && !Files.exists(checkpointDir.resolve("checkpoint-adam.safetensors"))) {

@@ -52,8 +52,8 @@ class TrainDcdmCommandTest {
         Path model = dir.resolve("ml.json");
         Path ck = dir.resolve("ck-ml");
         String common = "--domains 1 --channels 2 --blocks 1,1,1 --levels auto --mid-blocks 1 --lanczos-steps 20"
-                + " --batch 2 --lr 1e-3 --checkpoint-dir " + ck + " -o " + model;
-        run(("--grid 8 --steps 2 " + common).split(" "));
+                + " --batch 2 --checkpoint-dir " + ck + " -o " + model;
+        run(("--grid 8 --steps 2 --lr 1e-3 " + common).split(" "));
         DcdmNetwork first = DcdmNetwork.load(model);
         assertEquals(0, first.architecture().levels());
         assertEquals(4.0, first.architecture().upsampleGain());
@@ -65,6 +65,15 @@ class TrainDcdmCommandTest {
         Object earlier = second.trainingNotes().get("earlier_stages");
         assertTrue(earlier instanceof java.util.List<?> l && l.size() == 1
                 && ((java.util.Map<?, ?>) l.get(0)).get("grid").equals(8L), String.valueOf(earlier));
+        assertEquals("Adam lr 0.001, batch 2", second.trainingNotes().get("optimizer"), "the checkpoint's rate goes on");
+
+        // A third stage with a smaller rate: the notes say the rate that was used, and keep stage two.
+        run(("--grid 8,16 --steps 5 --resume --lr 2.5e-4 " + common).split(" "));
+        DcdmNetwork third = DcdmNetwork.load(model);
+        assertEquals("Adam lr 2.5E-4, batch 2", third.trainingNotes().get("optimizer"));
+        java.util.List<?> stages = (java.util.List<?>) third.trainingNotes().get("earlier_stages");
+        assertEquals(2, stages.size(), String.valueOf(stages));
+        assertEquals("Adam lr 0.001, batch 2", ((java.util.Map<?, ?>) stages.get(1)).get("optimizer"));
     }
 
     @Test

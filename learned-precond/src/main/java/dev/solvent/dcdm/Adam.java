@@ -18,6 +18,11 @@ public final class Adam {
     final float[][] v;
     long step;
 
+    /** The learning rate. */
+    public double learningRate() {
+        return lr;
+    }
+
     public Adam(DcdmNetwork net, double lr) {
         this(net, lr, 0.9, 0.999, 1e-8);
     }

@@ -45,6 +45,16 @@ public final class DcdmTrainer {
         return net;
     }
 
+    /** Adam's learning rate. */
+    public double learningRate() {
+        return adam.learningRate();
+    }
+
+    /** Samples per step. */
+    public int batch() {
+        return batch;
+    }
+
     public long step() {
         return adam.step();
     }
@@ -148,6 +158,15 @@ public final class DcdmTrainer {
 
     /** Restores a trainer from {@link #saveCheckpoint}: weights, Adam moments, step and sample counter. */
     public static DcdmTrainer resume(Path dir) throws IOException {
+        return resume(dir, Double.NaN);
+    }
+
+    /**
+     * As {@link #resume(Path)}, but with learning rate {@code learningRate} from now on (the
+     * moments are kept), or the checkpoint's when it is NaN: a later stage of a training often
+     * goes on with a smaller rate.
+     */
+    public static DcdmTrainer resume(Path dir, double learningRate) throws IOException {
         DcdmNetwork net = DcdmNetwork.load(dir.resolve("checkpoint.json"));
         Path adamFile = dir.resolve("checkpoint-adam.safetensors");
         if (!Files.exists(adamFile)) {
@@ -157,7 +176,8 @@ public final class DcdmTrainer {
         Map<String, String> meta = c.metadata();
         DcdmTrainer t;
         try {
-            t = new DcdmTrainer(net, Double.parseDouble(meta.get("learning_rate")), Integer.parseInt(meta.get("batch")));
+            double lr = Double.isNaN(learningRate) ? Double.parseDouble(meta.get("learning_rate")) : learningRate;
+            t = new DcdmTrainer(net, lr, Integer.parseInt(meta.get("batch")));
             t.adam.step = Long.parseLong(meta.get("step"));
             t.samples = Long.parseLong(meta.get("samples"));
         } catch (RuntimeException e) {
