@@ -16,7 +16,7 @@ import java.util.Locale;
  * on the paper's random assignment case and on DOTmark 32x32 pairs, to the same marginal error.
  *
  * <pre>
- *   java -cp solver-core/target/classes dev.solvent.ot.OtReport docs/ot.md ../shared/dotmark [sinkhornCapSeconds]
+ *   java -cp cli/target/solvent.jar dev.solvent.ot.OtReport docs/ot.md ../shared/dotmark [sinkhornCapSeconds]
  * </pre>
  *
  * Sinkhorn runs are capped in time (300 s by default for the random case, 120 s for DOTmark);
@@ -178,8 +178,9 @@ public final class OtReport {
         md.append("# Optimal transport: Sinkhorn and Sinkhorn-Newton-Sparse\n\n");
         md.append("This page is written by one run of `dev.solvent.ot.OtReport` (numbers below are from that run, "
                 + "not edited). Reproduce with\n\n```\n");
-        md.append("mvn -B -q -o -pl solver-core -am compile\n");
-        md.append("java -cp solver-core/target/classes dev.solvent.ot.OtReport docs/ot.md ../shared/dotmark\n```\n\n");
+        // The shaded command-line jar: solver-core alone lacks its runtime dependencies (SLF4J).
+        md.append("mvn -B -q -DskipTests package\n");
+        md.append("java -cp cli/target/solvent.jar dev.solvent.ot.OtReport docs/ot.md ../shared/dotmark\n```\n\n");
         md.append("## What is in `dev.solvent.ot`\n\n");
         md.append("- `TransportProblem`: histograms r, c, a cost C and the inverse temperature eta, for\n"
                 + "  `min <C,P> + (1/eta) sum P log P` subject to `P1 = r`, `P^T 1 = c`. From an explicit dense cost\n"
@@ -327,9 +328,10 @@ public final class OtReport {
         md.append("- OS: ").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch"))
                 .append(", ").append(Runtime.getRuntime().availableProcessors()).append(" processors visible, max heap ")
                 .append(Runtime.getRuntime().maxMemory() >> 20).append(" MiB.\n");
-        md.append("- The machine (2 cores) was SHARED with other developers building at the same time: load average\n"
-                + "  ").append(fmt(loadBefore, 2)).append(" at the start and ").append(fmt(loadAfter, 2))
-                .append(" at the end of the run. Timings are therefore noisy and likely pessimistic for both methods.\n");
+        // The development machines are shared; the load average says how busy this one was.
+        md.append("- Load average ").append(fmt(loadBefore, 2)).append(" at the start and ").append(fmt(loadAfter, 2))
+                .append(" at the end of the run (the machine may be shared with other work, which makes\n"
+                        + "  timings noisy for both methods).\n");
         md.append("- Threads for the dense kernels: ").append(Runtime.getRuntime().availableProcessors())
                 .append(" (all visible processors). Sinkhorn caps: ").append(fmt(randomCap, 0))
                 .append(" s on the random case, ").append(fmt(dotmarkCap, 0)).append(" s per DOTmark pair.\n");
