@@ -159,6 +159,9 @@ public final class TrainDcdmCommand implements Callable<Integer> {
             var stage = new java.util.LinkedHashMap<>(notes);
             stage.remove("earlier_stages");
             earlier.add(stage);
+            // The new stage's notes start afresh (an earlier stage's remarks are not about it);
+            // the training time keeps adding up over all stages.
+            notes.keySet().retainAll(java.util.Set.of("train_seconds"));
             notes.put("earlier_stages", earlier);
         }
         notes.put("trainer", "solvent train-dcdm");

@@ -67,13 +67,20 @@ class TrainDcdmCommandTest {
                 && ((java.util.Map<?, ?>) l.get(0)).get("grid").equals(8L), String.valueOf(earlier));
         assertEquals("Adam lr 0.001, batch 2", second.trainingNotes().get("optimizer"), "the checkpoint's rate goes on");
 
-        // A third stage with a smaller rate: the notes say the rate that was used, and keep stage two.
+        // A third stage with a smaller rate: the notes say the rate that was used, and keep stage two
+        // (with a remark someone added to its notes in the checkpoint).
+        Path ckJson = ck.resolve("checkpoint.json");
+        String withRemark = Files.readString(ckJson).replaceFirst("\"training\": \\{", "\"training\": {\"remark\": \"about stage two\",");
+        assertTrue(withRemark.contains("about stage two"));
+        Files.writeString(ckJson, withRemark);
         run(("--grid 8,16 --steps 5 --resume --lr 2.5e-4 " + common).split(" "));
         DcdmNetwork third = DcdmNetwork.load(model);
         assertEquals("Adam lr 2.5E-4, batch 2", third.trainingNotes().get("optimizer"));
         java.util.List<?> stages = (java.util.List<?>) third.trainingNotes().get("earlier_stages");
         assertEquals(2, stages.size(), String.valueOf(stages));
         assertEquals("Adam lr 0.001, batch 2", ((java.util.Map<?, ?>) stages.get(1)).get("optimizer"));
+        assertEquals("about stage two", ((java.util.Map<?, ?>) stages.get(1)).get("remark"));
+        assertTrue(!third.trainingNotes().containsKey("remark"), "a remark about stage two stays with stage two");
     }
 
     @Test
