@@ -186,73 +186,62 @@ extern "C" __global__ void solvent_ot_column_step(int n, int m, const double* __
     }
 }
 
-// Plan, row side (DualState.plan and the gradient of SinkhornNewtonSparse):
-//   P_ij = exp(u_i + v_j - K_ij),  rowsum_i = sum_j P_ij,  rowmax_i = max_j P_ij,
-//   g_i = r_i - rowsum_i,          partial[block] = sum |g_i| over the block's rows.
+// One side of the plan (DualState.plan and the gradient of SinkhornNewtonSparse), a block per line:
+// the rows of P from K (rows = true: line i, entries j) or the columns from the transposed cost KT
+// (line j, entries i, stored transposed, PT_ji = P_ij). The exponent is u_i + v_j - K_ij with u_i
+// added first on both sides, so PT holds the same bits as P. For each line l:
+//   PL[l, k] = exp(u_i + v_j - K_ij),  sum_l = sum_k PL[l, k],  max_l = max_k PL[l, k],
+//   g_l = target_l - sum_l,            partial[block] = sum |g_l| over the block's lines.
+__device__ __forceinline__ void ot_plan_lines(bool rows, int lines, int len, const double* __restrict__ M,
+                                              const double* __restrict__ u, const double* __restrict__ v,
+                                              const double* __restrict__ target, double* __restrict__ PL,
+                                              double* __restrict__ sum, double* __restrict__ max,
+                                              double* __restrict__ g, double* __restrict__ partial)
+{
+    double err = 0.0;
+    for (int l = blockIdx.x; l < lines; l += gridDim.x) {
+        const long long base = (long long)l * len;
+        double s = 0.0;
+        double mx = 0.0;
+        for (int k = threadIdx.x; k < len; k += blockDim.x) {
+            const double uv = rows ? u[l] + v[k] : u[k] + v[l];
+            const double p = ot_exp_clipped(uv - M[base + k]);
+            PL[base + k] = p;
+            s += p;
+            mx = fmax(mx, p);
+        }
+        s = ot_block_sum_all(s);
+        mx = ot_block_max_all(mx);
+        if (threadIdx.x == 0) {
+            sum[l] = s;
+            max[l] = mx;
+            const double gl = target[l] - s;
+            g[l] = gl;
+            err += fabs(gl);
+        }
+    }
+    if (threadIdx.x == 0) { partial[blockIdx.x] = err; }
+}
+
+// Plan, row side: P, rowsum_i, rowmax_i and g_i = r_i - rowsum_i (ot_plan_lines over the rows).
 extern "C" __global__ void solvent_ot_plan_rows(int n, int m, const double* __restrict__ K,
                                                 const double* __restrict__ u, const double* __restrict__ v,
                                                 const double* __restrict__ r, double* __restrict__ P,
                                                 double* __restrict__ rowsum, double* __restrict__ rowmax,
                                                 double* __restrict__ g, double* __restrict__ partial)
 {
-    double err = 0.0;
-    for (int i = blockIdx.x; i < n; i += gridDim.x) {
-        const double ui = u[i];
-        const long long base = (long long)i * m;
-        double s = 0.0;
-        double mx = 0.0;
-        for (int j = threadIdx.x; j < m; j += blockDim.x) {
-            const double p = ot_exp_clipped(ui + v[j] - K[base + j]);
-            P[base + j] = p;
-            s += p;
-            mx = fmax(mx, p);
-        }
-        s = ot_block_sum_all(s);
-        mx = ot_block_max_all(mx);
-        if (threadIdx.x == 0) {
-            rowsum[i] = s;
-            rowmax[i] = mx;
-            const double gi = r[i] - s;
-            g[i] = gi;
-            err += fabs(gi);
-        }
-    }
-    if (threadIdx.x == 0) { partial[blockIdx.x] = err; }
+    ot_plan_lines(true, n, m, K, u, v, r, P, rowsum, rowmax, g, partial);
 }
 
-// Plan, column side, from the transposed cost: the same entries (u_i + v_j - K_ij, added in the
-// same order, so bit-identical to P_ij) stored transposed, PT_ji = P_ij, and
-//   colsum_j = sum_i P_ij,  colmax_j = max_i P_ij,  g_{n+j} = c_j - colsum_j,
-//   partial[block] = sum |g_{n+j}| over the block's columns.
+// Plan, column side: PT, colsum_j, colmax_j and g_{n+j} = c_j - colsum_j (ot_plan_lines over the
+// columns of the transposed cost).
 extern "C" __global__ void solvent_ot_plan_cols(int n, int m, const double* __restrict__ KT,
                                                 const double* __restrict__ u, const double* __restrict__ v,
                                                 const double* __restrict__ c, double* __restrict__ PT,
                                                 double* __restrict__ colsum, double* __restrict__ colmax,
                                                 double* __restrict__ g, double* __restrict__ partial)
 {
-    double err = 0.0;
-    for (int j = blockIdx.x; j < m; j += gridDim.x) {
-        const double vj = v[j];
-        const long long base = (long long)j * n;
-        double s = 0.0;
-        double mx = 0.0;
-        for (int i = threadIdx.x; i < n; i += blockDim.x) {
-            const double p = ot_exp_clipped(u[i] + vj - KT[base + i]);
-            PT[base + i] = p;
-            s += p;
-            mx = fmax(mx, p);
-        }
-        s = ot_block_sum_all(s);
-        mx = ot_block_max_all(mx);
-        if (threadIdx.x == 0) {
-            colsum[j] = s;
-            colmax[j] = mx;
-            const double gj = c[j] - s;
-            g[n + j] = gj;
-            err += fabs(gj);
-        }
-    }
-    if (threadIdx.x == 0) { partial[blockIdx.x] = err; }
+    ot_plan_lines(false, m, n, KT, u, v, c, PT, colsum, colmax, g + n, partial);
 }
 
 // partial[block] = number of entries of x[0..len) that are NaN or infinite (as a double).
