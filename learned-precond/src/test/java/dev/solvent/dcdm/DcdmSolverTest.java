@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /** The DCDM iteration end to end; residuals recomputed here from A, b and the returned x. */
 class DcdmSolverTest {
 
-    private static double trueResidual(CsrMatrix a, double[] b, double[] x) {
+    /** {@code ||b - A x||}, recomputed here (also used by the other DCDM tests of this package). */
+    static double trueResidual(CsrMatrix a, double[] b, double[] x) {
         double[] ax = new double[b.length];
         a.apply(x, ax);
         double s = 0;
@@ -30,7 +31,7 @@ class DcdmSolverTest {
         return Math.sqrt(s);
     }
 
-    private static double norm(double[] v) {
+    static double norm(double[] v) {
         double s = 0;
         for (double d : v) {
             s += d * d;
