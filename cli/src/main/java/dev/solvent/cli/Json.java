@@ -4,8 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A one-level JSON object writer for {@code --json} output: keys in insertion order, strings
- * escaped, non-finite numbers written as null (JSON has no NaN).
+ * A JSON object writer for {@code --json} output: keys in insertion order, strings escaped,
+ * non-finite numbers written as null (JSON has no NaN), maps and lists written as nested objects
+ * and arrays.
  */
 public final class Json {
 
@@ -15,7 +16,10 @@ public final class Json {
         return new Json();
     }
 
-    /** Adds a field: a String, Number, Boolean, null, or a double[]/int[] written as an array. */
+    /**
+     * Adds a field: a String, Number, Boolean, null, a double[]/int[] or List written as an array,
+     * or a Map (string keys) written as an object.
+     */
     public Json put(String key, Object value) {
         fields.put(key, value);
         return this;
@@ -23,18 +27,24 @@ public final class Json {
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("{");
+        StringBuilder sb = new StringBuilder();
+        object(sb, fields);
+        return sb.toString();
+    }
+
+    private static void object(StringBuilder sb, Map<?, ?> map) {
+        sb.append('{');
         boolean first = true;
-        for (Map.Entry<String, Object> e : fields.entrySet()) {
+        for (Map.Entry<?, ?> e : map.entrySet()) {
             if (!first) {
                 sb.append(',');
             }
             first = false;
-            string(sb, e.getKey());
+            string(sb, String.valueOf(e.getKey()));
             sb.append(':');
             value(sb, e.getValue());
         }
-        return sb.append('}').toString();
+        sb.append('}');
     }
 
     private static void value(StringBuilder sb, Object v) {
@@ -45,6 +55,17 @@ public final class Json {
             sb.append(Double.isFinite(d) ? Double.toString(d) : "null");
         } else if (v instanceof Number || v instanceof Boolean) {
             sb.append(v);
+        } else if (v instanceof Map<?, ?> m) {
+            object(sb, m);
+        } else if (v instanceof java.util.List<?> list) {
+            sb.append('[');
+            for (int i = 0; i < list.size(); i++) {
+                if (i > 0) {
+                    sb.append(',');
+                }
+                value(sb, list.get(i));
+            }
+            sb.append(']');
         } else if (v instanceof double[]) {
             double[] a = (double[]) v;
             sb.append('[');

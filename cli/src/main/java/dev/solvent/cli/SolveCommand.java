@@ -108,8 +108,10 @@ final class SolveCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         SolveResult result;
+        java.util.Map<String, Object> setup;
         try (Backend backend = backendOptions.create();
              BoundSolver bound = iterative.setup(a, backend)) {
+            setup = bound.setupReport();
             result = bound.solve(b, x);
         } finally {
             if (progress != null) {
@@ -128,13 +130,15 @@ final class SolveCommand implements Callable<Integer> {
                     .put("reason", result.reason().name())
                     .put("residualNorm", result.residualNorm())
                     .put("relativeResidual", result.relativeResidual())
-                    .put("seconds", result.seconds()));
+                    .put("seconds", result.seconds())
+                    .put("setup", setup));
         } else {
             out.printf("matrix          %s (%d x %d, %d nonzeros)%n", matrixFile, a.rows(), a.cols(), a.nnz());
             out.printf("solver          %s, preconditioner %s, backend %s%n", result.solver(), result.preconditioner(), backendOptions.backend);
             out.printf("reason          %s%s%n", result.reason(), result.message().isEmpty() ? "" : " (" + result.message() + ")");
             out.printf("iterations      %d%n", result.iterations());
             out.printf("||b - Ax||      %.6e (relative to ||b||: %.6e)%n", result.residualNorm(), result.relativeResidual());
+            SetupReportText.print(out, setup);
             out.printf("time            %.3f s%n", result.seconds());
             if (outFile != null) {
                 out.printf("solution        written to %s%n", outFile);

@@ -17,6 +17,15 @@ public interface BoundPreconditioner extends AutoCloseable {
         return null;
     }
 
+    /**
+     * What setup built, for reports and logs: named values in a stable order (a multigrid
+     * hierarchy's levels and complexities, the diagonal shift an incomplete factorisation needed).
+     * Values are strings, numbers, booleans, or lists and maps of those. Empty by default.
+     */
+    default java.util.Map<String, Object> setupReport() {
+        return java.util.Map.of();
+    }
+
     @Override
     default void close() {
     }

@@ -21,6 +21,16 @@ public interface BoundSolver extends LinearOperator, AutoCloseable {
     /** As {@link #solve(double[], double[])} on vectors already on this solver's backend. */
     SolveResult solve(Vector b, Vector x);
 
+    /**
+     * What {@code setup} built, for reports: {@code setupSeconds} (wall time of setup) and, for a
+     * preconditioned solver, the preconditioner's own report under {@code preconditioner} (see
+     * {@link dev.solvent.precond.BoundPreconditioner#setupReport()}). Values are strings, numbers,
+     * booleans, or lists and maps of those; keys keep a stable order.
+     */
+    default java.util.Map<String, Object> setupReport() {
+        return java.util.Map.of();
+    }
+
     /** The backend the kernels run on. */
     Backend backend();
 

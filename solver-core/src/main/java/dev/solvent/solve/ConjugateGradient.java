@@ -74,14 +74,27 @@ public final class ConjugateGradient implements IterativeSolver {
         private final Vector z;
         private final Vector p;
         private final Vector q;
+        private final double setupSeconds;
 
         Bound(LinearOperator operator, Backend backend) {
             super("cg", ConjugateGradient.this.options, operator, backend);
+            long start = System.nanoTime();
             boolean plain = preconditioner instanceof NoPreconditioner;
             this.pc = plain ? null : preconditioner.setup(a, backend);
             this.z = plain ? r : backend.allocate(n);
             this.p = backend.allocate(n);
             this.q = backend.allocate(n);
+            this.setupSeconds = (System.nanoTime() - start) * 1e-9;
+        }
+
+        @Override
+        public java.util.Map<String, Object> setupReport() {
+            java.util.Map<String, Object> report = new java.util.LinkedHashMap<>();
+            report.put("setupSeconds", setupSeconds);
+            if (pc != null && !pc.setupReport().isEmpty()) {
+                report.put("preconditioner", pc.setupReport());
+            }
+            return java.util.Collections.unmodifiableMap(report);
         }
 
         @Override
