@@ -1,6 +1,8 @@
 package dev.solvent.backend;
 
+import dev.solvent.matrix.CsrMatrix;
 import dev.solvent.matrix.LinearOperator;
+import dev.solvent.order.Ordering;
 
 /**
  * The kernels a solver needs, supplied once per execution target (Ginkgo's Executor, PETSc's
@@ -87,25 +89,89 @@ public interface Backend extends AutoCloseable {
     // ---- relaxation and triangular kernels (need an assembled matrix) ------------------------
 
     /**
-     * One SOR sweep in place: for each row i in the given order,
+     * One SOR sweep in place in the NATURAL ordering: for each row i in the given order,
      * {@code x_i = (1 - omega) x_i + omega (b_i - sum_{j != i} a_ij x_j) / a_ii}.
      * With omega = 1 this is Gauss-Seidel; {@link SweepDirection#SYMMETRIC} is one SSOR step.
+     * A backend may run rows that do not depend on each other in parallel (level scheduling), as
+     * long as the result is the row-by-row recurrence's up to rounding.
      *
      * @throws UnsupportedOperationException if the operator is not an assembled matrix
      */
     void sorSweep(BoundOperator a, Vector b, Vector x, double omega, SweepDirection direction);
 
     /**
-     * The SSOR preconditioner: {@code z = omega (2 - omega) (D + omega U)^-1 D (D + omega L)^-1 r},
-     * one pass over each triangle; returns {@code r . z}.
+     * One SOR sweep in the given ordering: {@link Ordering#NATURAL} is
+     * {@link #sorSweep(BoundOperator, Vector, Vector, double, SweepDirection)};
+     * {@link Ordering#MULTICOLOUR} visits the colours of
+     * {@link dev.solvent.order.MulticolorOrdering#greedy} in order (reversed backward), the rows of a
+     * colour in any order: the reference is {@link dev.solvent.order.MulticolorOrdering#sorSweep}.
+     *
+     * @throws UnsupportedOperationException if the backend lacks that ordering, or the operator is
+     *                                       not an assembled matrix
+     */
+    default void sorSweep(BoundOperator a, Vector b, Vector x, double omega, SweepDirection direction, Ordering ordering) {
+        if (ordering == Ordering.NATURAL) {
+            sorSweep(a, b, x, omega, direction);
+            return;
+        }
+        throw new UnsupportedOperationException(name() + " backend has no " + ordering.label() + " relaxation");
+    }
+
+    /**
+     * The SSOR preconditioner in the NATURAL ordering:
+     * {@code z = omega (2 - omega) (D + omega U)^-1 D (D + omega L)^-1 r}, one pass over each
+     * triangle; returns {@code r . z}.
      */
     double ssorApplyDot(BoundOperator a, Vector r, Vector z, double omega);
 
     /**
+     * The SSOR preconditioner in the given ordering ({@link Ordering#MULTICOLOUR}: L and U hold the
+     * couplings to earlier and later colours; reference
+     * {@link dev.solvent.order.MulticolorOrdering#ssorApplyDot}); returns {@code r . z}.
+     *
+     * @throws UnsupportedOperationException if the backend lacks that ordering
+     */
+    default double ssorApplyDot(BoundOperator a, Vector r, Vector z, double omega, Ordering ordering) {
+        if (ordering == Ordering.NATURAL) {
+            return ssorApplyDot(a, r, z, omega);
+        }
+        throw new UnsupportedOperationException(name() + " backend has no " + ordering.label() + " relaxation");
+    }
+
+    /**
+     * Prepares {@code a} for the relaxation kernels in {@code ordering} now (a level schedule or a
+     * colouring, a copy of the matrix in schedule order, a device upload), so that setup rather than
+     * the first sweep pays for it; kernels that find nothing prepared prepare on first use. Returns
+     * what was prepared, for setup reports ({@code ordering} and, where it applies, {@code levels}
+     * or {@code colours}, and how rows are run).
+     *
+     * @throws IllegalArgumentException if the operator is not an assembled square matrix with a
+     *                                  nonzero diagonal
+     * @throws UnsupportedOperationException if the backend lacks that ordering
+     */
+    default java.util.Map<String, Object> prepareRelaxation(BoundOperator a, Ordering ordering) {
+        if (ordering != Ordering.NATURAL) {
+            throw new UnsupportedOperationException(name() + " backend has no " + ordering.label() + " relaxation");
+        }
+        return java.util.Map.of("ordering", ordering.label());
+    }
+
+    /**
      * Solves {@code L L^T z = r} with {@code L} lower triangular, its diagonal the last entry of
-     * each row (the IC(0) factor); returns {@code r . z}.
+     * each row (the IC(0) factor), bound by {@link #bindTriangularFactor} (or by {@link #bind});
+     * returns {@code r . z}. The result is the sequential forward and backward substitution's up
+     * to rounding.
      */
     double choleskySolveDot(BoundOperator lower, Vector r, Vector z);
+
+    /**
+     * Binds a lower-triangular factor (diagonal last in each row, positive) for
+     * {@link #choleskySolveDot}: a backend builds its solve schedule here, once (dependency levels,
+     * the transposed factor, a device upload). The default binds it as any matrix.
+     */
+    default BoundOperator bindTriangularFactor(CsrMatrix lower) {
+        return bind(lower);
+    }
 
     /** Releases pools, handles and device memory owned by the backend. */
     @Override

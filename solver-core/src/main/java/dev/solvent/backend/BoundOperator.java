@@ -19,6 +19,14 @@ public interface BoundOperator extends AutoCloseable {
         return source().cols();
     }
 
+    /**
+     * What binding prepared for the kernels, for setup reports: a level schedule's size, a
+     * colouring, where the data lives. Values are strings, numbers or booleans; empty by default.
+     */
+    default java.util.Map<String, Object> report() {
+        return java.util.Map.of();
+    }
+
     /** Releases backend resources (device memory); a no-op on host backends. */
     @Override
     default void close() {

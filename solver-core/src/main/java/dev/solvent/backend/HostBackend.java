@@ -1,12 +1,18 @@
 package dev.solvent.backend;
 
 import dev.solvent.matrix.CsrMatrix;
+import dev.solvent.order.MulticolorOrdering;
+import dev.solvent.order.Ordering;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * What the backends whose vectors live in Java heap memory share: {@link HostVector}s, wrapping a
  * caller's array without a copy, uploads and downloads as array copies, the sequential relaxation
- * and triangular kernels ({@link SequentialKernels} on the caller), and the length check every
- * kernel starts with.
+ * and triangular kernels ({@link SequentialKernels} on the caller; the multicolour ordering's
+ * {@link MulticolorOrdering} recurrences), and the length check every kernel starts with. The
+ * parallel CPU backend replaces the relaxation and triangular kernels with level-scheduled and
+ * multicolour ones; the reference backend keeps these.
  */
 public abstract class HostBackend implements Backend {
 
@@ -38,8 +44,9 @@ public abstract class HostBackend implements Backend {
     }
 
     // ---- sequential kernels ------------------------------------------------------------------
-    // Lexicographic SOR and the triangular solves are recurrences: every host backend runs them on
-    // the calling thread. They touch no shared state of the backend, so they need no lock.
+    // Lexicographic SOR and the triangular solves are recurrences: these versions run them row
+    // after row on the calling thread. They touch no shared state of the backend, so they need no
+    // lock.
 
     /**
      * One SOR sweep, on the caller: each row uses the rows updated before it, so the sweep is a
@@ -63,6 +70,44 @@ public abstract class HostBackend implements Backend {
         if (direction != SweepDirection.FORWARD) {
             SequentialKernels.sorSweep(A.rowPtr(), A.colIdx(), A.values(), diag, bb, xx, omega, n - 1, -1, -1);
         }
+    }
+
+    /**
+     * One SOR sweep in the given ordering, row after row on the caller; the multicolour sweep is
+     * {@link MulticolorOrdering#sorSweep} with this matrix's greedy colouring.
+     */
+    @Override
+    public void sorSweep(BoundOperator a, Vector b, Vector x, double omega, SweepDirection direction, Ordering ordering) {
+        if (ordering == Ordering.NATURAL) {
+            sorSweep(a, b, x, omega, direction);
+            return;
+        }
+        HostCsr m = HostCsr.of(a, "SOR");
+        m.multicolour().sorSweep(m.matrix(), HostVector.of(b), HostVector.of(x), omega, direction);
+    }
+
+    /** The SSOR preconditioner in the given ordering, row after row on the caller. */
+    @Override
+    public double ssorApplyDot(BoundOperator a, Vector r, Vector z, double omega, Ordering ordering) {
+        if (ordering == Ordering.NATURAL) {
+            return ssorApplyDot(a, r, z, omega);
+        }
+        HostCsr m = HostCsr.of(a, "SSOR");
+        return m.multicolour().ssorApplyDot(m.matrix(), HostVector.of(r), HostVector.of(z), omega);
+    }
+
+    /** Checks the diagonal and, for the multicolour ordering, colours the matrix now. */
+    @Override
+    public Map<String, Object> prepareRelaxation(BoundOperator a, Ordering ordering) {
+        HostCsr m = HostCsr.of(a, "relaxation");
+        m.diagonalPositions();
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("ordering", ordering.label());
+        if (ordering == Ordering.MULTICOLOUR) {
+            report.put("colours", m.multicolour().colours());
+        }
+        report.put("rows", "one after another");
+        return report;
     }
 
     /**

@@ -5,12 +5,14 @@ import dev.solvent.matrix.LinearOperator;
 
 /**
  * A {@link CsrMatrix} bound to a host backend: the matrix itself plus what the kernels derive
- * from it once (the position of each row's diagonal entry, and row splits for threads).
+ * from it once (the position of each row's diagonal entry, the multicolour ordering, and row splits
+ * for threads).
  */
 public class HostCsr implements BoundOperator {
 
     private final CsrMatrix matrix;
     private int[] diagonalPositions;
+    private dev.solvent.order.MulticolorOrdering multicolour;
 
     public HostCsr(CsrMatrix matrix) {
         this.matrix = matrix;
@@ -50,6 +52,14 @@ public class HostCsr implements BoundOperator {
             diagonalPositions = pos;
         }
         return diagonalPositions;
+    }
+
+    /** The greedy colouring of this matrix ({@link dev.solvent.order.MulticolorOrdering#greedy}), made on first use. */
+    public synchronized dev.solvent.order.MulticolorOrdering multicolour() {
+        if (multicolour == null) {
+            multicolour = dev.solvent.order.MulticolorOrdering.greedy(matrix);
+        }
+        return multicolour;
     }
 
     /** Unwraps a bound operator that must be an assembled matrix on a host backend. */

@@ -2,24 +2,38 @@ package dev.solvent.precond;
 
 import dev.solvent.backend.Backend;
 import dev.solvent.backend.BoundOperator;
-import dev.solvent.backend.Vector;
 import dev.solvent.matrix.CsrMatrix;
 import dev.solvent.matrix.LinearOperator;
 import dev.solvent.matrix.Stencil7Operator;
 
 /**
  * Incomplete Cholesky with zero fill, IC(0): {@code A ~ L L^T} with L on the pattern of A's lower
- * triangle. Entries, row by row:
+ * triangle (see {@link IncompleteCholesky} for the elimination). Entries, row by row:
  * <pre>
  *   l_ij = (a_ij - sum_{m<j} l_im l_jm) / l_jj      for j < i in the pattern
  *   l_ii = sqrt(a_ii - sum_{m<i} l_im^2)
  * </pre>
- * The factorisation can break down (a non-positive pivot) even for an SPD matrix; then the
- * bound preconditioner reports the row and pivot through {@link BoundPreconditioner#failure()}
+ * The factorisation can break down (a non-positive pivot) even for an SPD matrix. By default it
+ * then retries on the diagonally shifted, unit-diagonal-scaled matrix ({@link ShiftPolicy#DEFAULT});
+ * the shift used and the retries appear in the setup report. With {@link ShiftPolicy#off()} the
+ * bound preconditioner instead reports the row and pivot through {@link BoundPreconditioner#failure()}
  * and the solver returns {@code DIVERGED_PRECONDITIONER_FAILED}. Only the lower triangle of A is
  * read, so A must be symmetric for the result to mean anything.
+ *
+ * <p>Applying it solves {@code L L^T z = r} with the backend's triangular solves: on the CPU backend
+ * by level scheduling over its threads, on the CUDA backend one kernel launch per level.
  */
-public final class Ic0 implements Preconditioner {
+public final class Ic0 extends CholeskyPreconditioner {
+
+    /** IC(0) with the default shift policy. */
+    public Ic0() {
+        this(ShiftPolicy.DEFAULT);
+    }
+
+    /** IC(0) with the given shift policy ({@link ShiftPolicy#off()} for plain IC(0)). */
+    public Ic0(ShiftPolicy shiftPolicy) {
+        super(shiftPolicy);
+    }
 
     @Override
     public String name() {
@@ -27,90 +41,21 @@ public final class Ic0 implements Preconditioner {
     }
 
     @Override
-    public BoundPreconditioner setup(BoundOperator a, Backend backend) {
-        CsrMatrix A = csrOf(a.source(), "ic0");
-        Factor factor = factor(A);
-        if (factor.failure != null) {
-            String why = factor.failure;
-            return new BoundPreconditioner() {
-                @Override
-                public double applyDot(Vector r, Vector z) {
-                    throw new IllegalStateException(why);
-                }
-
-                @Override
-                public String failure() {
-                    return why;
-                }
-            };
-        }
-        BoundOperator lower = backend.bind(factor.lower);
-        return new BoundPreconditioner() {
-            @Override
-            public double applyDot(Vector r, Vector z) {
-                return backend.choleskySolveDot(lower, r, z);
-            }
-
-            @Override
-            public void close() {
-                lower.close();
-            }
-        };
+    double relaxation() {
+        return 0.0;
     }
 
     /** The IC(0) factor, or the reason it broke down. */
     public record Factor(CsrMatrix lower, String failure) {
     }
 
-    /** Computes the IC(0) factor of the lower triangle of {@code a}. */
+    /**
+     * The unshifted IC(0) factor of the lower triangle of {@code a} (computed on the unit-diagonal
+     * scaling, returned in A's units), or the row where it broke down.
+     */
     public static Factor factor(CsrMatrix a) {
-        if (!a.isSquare()) {
-            throw new IllegalArgumentException("ic0 needs a square matrix, got " + a.rows() + " x " + a.cols());
-        }
-        CsrMatrix lowerPattern = a.lowerTriangle();
-        int n = lowerPattern.rows();
-        int[] rp = lowerPattern.rowPtr();
-        int[] ci = lowerPattern.colIdx();
-        double[] l = lowerPattern.values().clone();
-        for (int i = 0; i < n; i++) {
-            int start = rp[i];
-            int end = rp[i + 1];
-            if (end == start || ci[end - 1] != i) {
-                return new Factor(null, "ic0 breakdown at row " + i + ": no diagonal entry");
-            }
-            for (int k = start; k < end - 1; k++) {
-                int j = ci[k];
-                // Sparse dot of row i and row j over columns m < j (both rows sorted).
-                double s = l[k];
-                int p = start;
-                int q = rp[j];
-                int qEnd = rp[j + 1] - 1;
-                while (p < k && q < qEnd) {
-                    int cp = ci[p];
-                    int cq = ci[q];
-                    if (cp == cq) {
-                        s -= l[p] * l[q];
-                        p++;
-                        q++;
-                    } else if (cp < cq) {
-                        p++;
-                    } else {
-                        q++;
-                    }
-                }
-                l[k] = s / l[qEnd];
-            }
-            double pivot = l[end - 1];
-            for (int k = start; k < end - 1; k++) {
-                pivot -= l[k] * l[k];
-            }
-            if (!(pivot > 0.0) || !Double.isFinite(pivot)) {
-                return new Factor(null, "ic0 breakdown at row " + i + ": pivot " + pivot
-                        + " is not positive (the matrix is not SPD, or IC(0) is unstable for it)");
-            }
-            l[end - 1] = Math.sqrt(pivot);
-        }
-        return new Factor(lowerPattern.withValues(l), null);
+        IncompleteCholesky.Factorization f = IncompleteCholesky.factor(a, "ic0", 0.0, ShiftPolicy.off());
+        return new Factor(f.lower(), f.failure());
     }
 
     /** The operator as assembled entries, for preconditioners that need them. */

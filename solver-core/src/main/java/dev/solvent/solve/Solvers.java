@@ -1,11 +1,16 @@
 package dev.solvent.solve;
 
 import dev.solvent.backend.SweepDirection;
+import dev.solvent.order.Ordering;
+import dev.solvent.precond.AutoPreconditioner;
 import dev.solvent.precond.Ic0;
 import dev.solvent.precond.Jacobi;
+import dev.solvent.precond.Mic0;
 import dev.solvent.precond.NoPreconditioner;
 import dev.solvent.precond.Preconditioner;
+import dev.solvent.precond.PreconditionerOptions;
 import dev.solvent.precond.SsorPreconditioner;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,17 +24,28 @@ import java.util.function.Function;
  *
  * <table>
  *   <caption>Names</caption>
- *   <tr><td>solvers</td><td>{@code cg}, {@code sor}, {@code ssor}, {@code gs}, {@code gs-backward}, {@code gs-symmetric}</td></tr>
- *   <tr><td>preconditioners</td><td>{@code none}, {@code jacobi}, {@code ssor}, {@code ic0}</td></tr>
+ *   <tr><td>solvers</td><td>{@code cg}, {@code sor}, {@code ssor}, {@code gs}, {@code gs-backward},
+ *       {@code gs-symmetric}, and the multicolour ones {@code sor-mc}, {@code ssor-mc}, {@code gs-mc},
+ *       {@code gs-backward-mc}, {@code gs-symmetric-mc}</td></tr>
+ *   <tr><td>preconditioners</td><td>{@code none}, {@code jacobi}, {@code ssor}, {@code ssor-mc},
+ *       {@code ic0}, {@code mic0}, {@code auto}</td></tr>
  * </table>
  *
  * Only {@code cg} takes a preconditioner; the stationary solvers are preconditioners of
- * themselves and reject any other than {@code none}.
+ * themselves and reject any other than {@code none}. Names without {@code -mc} visit rows in the
+ * natural order, names with it colour by colour ({@link Ordering}).
+ *
+ * <p>{@code auto} picks a robust preconditioner for an SPD matrix: {@code amg} when the registry
+ * has a preconditioner of that name, shifted IC(0) otherwise; the preconditioner that runs reports
+ * its own name, and its setup report says what was chosen and why.
  */
 public final class Solvers {
 
     private static final Map<String, BiFunction<SolverOptions, Preconditioner, IterativeSolver>> SOLVERS = new LinkedHashMap<>();
     private static final Map<String, Function<SolverOptions, Preconditioner>> PRECONDITIONERS = new LinkedHashMap<>();
+    /** Preconditioners that take {@link PreconditionerOptions} as well; listed after the others. */
+    private static final Map<String, BiFunction<SolverOptions, PreconditionerOptions, Preconditioner>> CONFIGURED =
+            new LinkedHashMap<>();
 
     static {
         SOLVERS.put("cg", ConjugateGradient::new);
@@ -38,11 +54,38 @@ public final class Solvers {
         SOLVERS.put("gs", (o, pc) -> StationaryIteration.gaussSeidel(o, SweepDirection.FORWARD));
         SOLVERS.put("gs-backward", (o, pc) -> StationaryIteration.gaussSeidel(o, SweepDirection.BACKWARD));
         SOLVERS.put("gs-symmetric", (o, pc) -> StationaryIteration.gaussSeidel(o, SweepDirection.SYMMETRIC));
+        SOLVERS.put("sor-mc", (o, pc) -> StationaryIteration.sor(o, Ordering.MULTICOLOUR));
+        SOLVERS.put("ssor-mc", (o, pc) -> StationaryIteration.ssor(o, Ordering.MULTICOLOUR));
+        SOLVERS.put("gs-mc", (o, pc) -> StationaryIteration.gaussSeidel(o, SweepDirection.FORWARD, Ordering.MULTICOLOUR));
+        SOLVERS.put("gs-backward-mc", (o, pc) -> StationaryIteration.gaussSeidel(o, SweepDirection.BACKWARD, Ordering.MULTICOLOUR));
+        SOLVERS.put("gs-symmetric-mc", (o, pc) -> StationaryIteration.gaussSeidel(o, SweepDirection.SYMMETRIC, Ordering.MULTICOLOUR));
 
         PRECONDITIONERS.put("none", o -> NoPreconditioner.INSTANCE);
         PRECONDITIONERS.put("jacobi", o -> new Jacobi());
         PRECONDITIONERS.put("ssor", o -> new SsorPreconditioner(o.omega()));
-        PRECONDITIONERS.put("ic0", o -> new Ic0());
+        PRECONDITIONERS.put("ssor-mc", o -> new SsorPreconditioner(o.omega(), Ordering.MULTICOLOUR));
+
+        CONFIGURED.put("ic0", (o, p) -> new Ic0(p.shift()));
+        CONFIGURED.put("mic0", (o, p) -> new Mic0(p.micRelaxation(), p.shift()));
+        CONFIGURED.put("auto", Solvers::auto);
+    }
+
+    /** The name {@code auto} resolves to {@code amg} when registered. */
+    static final String AMG = "amg";
+
+    /**
+     * The robust default for an SPD matrix: algebraic multigrid when the registry has it, else
+     * IC(0) with the diagonal shift on breakdown (the options' shift policy, on by default).
+     */
+    private static Preconditioner auto(SolverOptions options, PreconditionerOptions pc) {
+        Function<SolverOptions, Preconditioner> amg = PRECONDITIONERS.get(AMG);
+        if (amg != null) {
+            return new AutoPreconditioner(amg.apply(options), "algebraic multigrid is registered; its iteration"
+                    + " counts barely grow with the problem size on SPD (elliptic) problems");
+        }
+        BiFunction<SolverOptions, PreconditionerOptions, Preconditioner> ic0 = CONFIGURED.get("ic0");
+        return new AutoPreconditioner(ic0.apply(options, pc), "no amg in the registry; IC(0) with a diagonal shift on"
+                + " breakdown (shift policy " + pc.shift() + ") completes on every SPD matrix");
     }
 
     private Solvers() {
@@ -55,16 +98,35 @@ public final class Solvers {
 
     /** Preconditioner names, in registry order. */
     public static List<String> preconditionerNames() {
-        return List.copyOf(PRECONDITIONERS.keySet());
+        List<String> names = new ArrayList<>(PRECONDITIONERS.keySet());
+        names.addAll(CONFIGURED.keySet());
+        return List.copyOf(names);
     }
 
     /**
-     * The preconditioner of that name; {@code ssor} takes its omega from the options.
+     * The preconditioner of that name with default {@link PreconditionerOptions}; {@code ssor} takes
+     * its omega from the options.
      *
      * @throws IllegalArgumentException for an unknown name, listing the known ones
      */
     public static Preconditioner preconditioner(String name, SolverOptions options) {
-        Function<SolverOptions, Preconditioner> factory = PRECONDITIONERS.get(normalise(name));
+        return preconditioner(name, options, PreconditionerOptions.defaults());
+    }
+
+    /**
+     * The preconditioner of that name; {@code ssor} takes its omega from the solver options,
+     * {@code ic0} and {@code mic0} their shift policy and relaxation from {@code pcOptions}.
+     *
+     * @throws IllegalArgumentException for an unknown name, listing the known ones
+     */
+    public static Preconditioner preconditioner(String name, SolverOptions options, PreconditionerOptions pcOptions) {
+        String key = normalise(name);
+        java.util.Objects.requireNonNull(pcOptions, "pcOptions");
+        BiFunction<SolverOptions, PreconditionerOptions, Preconditioner> configured = CONFIGURED.get(key);
+        if (configured != null) {
+            return configured.apply(options, pcOptions);
+        }
+        Function<SolverOptions, Preconditioner> factory = PRECONDITIONERS.get(key);
         if (factory == null) {
             throw new IllegalArgumentException("unknown preconditioner '" + name + "'; choose one of " + preconditionerNames());
         }
@@ -77,11 +139,21 @@ public final class Solvers {
      * @throws IllegalArgumentException for an unknown name, or a preconditioner on a stationary solver
      */
     public static IterativeSolver create(String solver, String preconditioner, SolverOptions options) {
+        return create(solver, preconditioner, options, PreconditionerOptions.defaults());
+    }
+
+    /**
+     * The solver of that name with the named preconditioner, configured by {@code pcOptions}.
+     *
+     * @throws IllegalArgumentException for an unknown name, or a preconditioner on a stationary solver
+     */
+    public static IterativeSolver create(String solver, String preconditioner, SolverOptions options,
+                                         PreconditionerOptions pcOptions) {
         BiFunction<SolverOptions, Preconditioner, IterativeSolver> factory = SOLVERS.get(normalise(solver));
         if (factory == null) {
             throw new IllegalArgumentException("unknown solver '" + solver + "'; choose one of " + solverNames());
         }
-        Preconditioner pc = preconditioner(preconditioner, options);
+        Preconditioner pc = preconditioner(preconditioner, options, pcOptions);
         if (!normalise(solver).equals("cg") && !(pc instanceof NoPreconditioner)) {
             throw new IllegalArgumentException("solver '" + solver + "' takes no preconditioner (got '"
                     + preconditioner + "'); preconditioners apply to cg");

@@ -4,6 +4,7 @@ import dev.solvent.backend.Backend;
 import dev.solvent.backend.SweepDirection;
 import dev.solvent.backend.Vector;
 import dev.solvent.matrix.LinearOperator;
+import dev.solvent.order.Ordering;
 
 /**
  * Stationary relaxation: SOR, SSOR and Gauss-Seidel (forward, backward, symmetric) as solvers.
@@ -16,6 +17,12 @@ import dev.solvent.matrix.LinearOperator;
  * becomes non-finite, the solve stops with {@code DIVERGED_DTOL} or {@code DIVERGED_NAN} instead of
  * running to the iteration limit.
  *
+ * <p>Rows are visited in an {@link Ordering}: {@link Ordering#NATURAL} (lexicographic, names
+ * {@code sor}, {@code ssor}, {@code gs}, ...) or {@link Ordering#MULTICOLOUR} (colour by colour,
+ * names ending in {@code -mc}), a different method that converges at its own rate. Backends run
+ * the rows of a dependency level (natural) or of a colour (multicolour) in parallel; setup prepares
+ * that schedule and the setup report says which ordering runs and how.
+ *
  * <p>Needs an assembled matrix with nonzero diagonal entries (checked at setup).
  */
 public final class StationaryIteration implements IterativeSolver {
@@ -23,16 +30,30 @@ public final class StationaryIteration implements IterativeSolver {
     private final String name;
     private final SolverOptions options;
     private final SweepDirection direction;
+    private final Ordering ordering;
 
     /**
+     * A natural-order iteration.
+     *
      * @param name      registry name reported in results ({@code sor}, {@code ssor}, {@code gs}, ...)
      * @param options   options; {@code omega} is the relaxation parameter
      * @param direction sweep order
      */
     public StationaryIteration(String name, SolverOptions options, SweepDirection direction) {
+        this(name, options, direction, Ordering.NATURAL);
+    }
+
+    /**
+     * @param name      registry name reported in results ({@code sor-mc}, ...)
+     * @param options   options; {@code omega} is the relaxation parameter
+     * @param direction sweep order (over the colours, for the multicolour ordering)
+     * @param ordering  the order in which rows are visited
+     */
+    public StationaryIteration(String name, SolverOptions options, SweepDirection direction, Ordering ordering) {
         this.name = java.util.Objects.requireNonNull(name, "name");
         this.options = java.util.Objects.requireNonNull(options, "options");
         this.direction = java.util.Objects.requireNonNull(direction, "direction");
+        this.ordering = java.util.Objects.requireNonNull(ordering, "ordering");
     }
 
     /** Forward SOR with the options' omega. */
@@ -47,12 +68,32 @@ public final class StationaryIteration implements IterativeSolver {
 
     /** Gauss-Seidel (omega = 1) in the given order. */
     public static StationaryIteration gaussSeidel(SolverOptions options, SweepDirection direction) {
+        return gaussSeidel(options, direction, Ordering.NATURAL);
+    }
+
+    /** SOR with the options' omega in the given ordering ({@code sor}, {@code sor-mc}). */
+    public static StationaryIteration sor(SolverOptions options, Ordering ordering) {
+        return new StationaryIteration(suffixed("sor", ordering), options, SweepDirection.FORWARD, ordering);
+    }
+
+    /** SSOR with the options' omega in the given ordering ({@code ssor}, {@code ssor-mc}). */
+    public static StationaryIteration ssor(SolverOptions options, Ordering ordering) {
+        return new StationaryIteration(suffixed("ssor", ordering), options, SweepDirection.SYMMETRIC, ordering);
+    }
+
+    /** Gauss-Seidel (omega = 1) in the given direction and ordering ({@code gs}, {@code gs-mc}, ...). */
+    public static StationaryIteration gaussSeidel(SolverOptions options, SweepDirection direction, Ordering ordering) {
         String name = switch (direction) {
             case FORWARD -> "gs";
             case BACKWARD -> "gs-backward";
             case SYMMETRIC -> "gs-symmetric";
         };
-        return new StationaryIteration(name, options.withOmega(1.0), direction);
+        return new StationaryIteration(suffixed(name, ordering), options.withOmega(1.0), direction, ordering);
+    }
+
+    /** The registry name: {@code base} for the natural ordering, {@code base-mc} for the multicolour one. */
+    static String suffixed(String base, Ordering ordering) {
+        return ordering == Ordering.MULTICOLOUR ? base + "-mc" : base;
     }
 
     @Override
@@ -69,15 +110,22 @@ public final class StationaryIteration implements IterativeSolver {
         return direction;
     }
 
+    /** The order in which rows are visited. */
+    public Ordering ordering() {
+        return ordering;
+    }
+
     @Override
     public BoundSolver setup(LinearOperator a, Backend backend) {
         return new Bound(a, backend);
     }
 
     private final class Bound extends AbstractBoundSolver {
+        private final java.util.Map<String, Object> report;
 
         Bound(LinearOperator operator, Backend backend) {
             super(StationaryIteration.this.name, StationaryIteration.this.options, operator, backend);
+            long start = System.nanoTime();
             // Fail at setup, not mid-solve, on a missing or zero diagonal or a matrix-free operator.
             if (!(operator instanceof dev.solvent.matrix.CsrMatrix)) {
                 throw new IllegalArgumentException(name + " needs an assembled CsrMatrix, got "
@@ -89,6 +137,17 @@ public final class StationaryIteration implements IterativeSolver {
                     throw new IllegalArgumentException(name + ": row " + i + " has a zero diagonal entry");
                 }
             }
+            java.util.Map<String, Object> relaxation = backend.prepareRelaxation(a, ordering);
+            java.util.Map<String, Object> r = new java.util.LinkedHashMap<>();
+            r.put("setupSeconds", (System.nanoTime() - start) * 1e-9);
+            r.put("relaxation", relaxation);
+            this.report = java.util.Collections.unmodifiableMap(r);
+        }
+
+        /** Setup time and what the backend prepared: the ordering, its levels or colours, threads. */
+        @Override
+        public java.util.Map<String, Object> setupReport() {
+            return report;
         }
 
         @Override
@@ -102,7 +161,7 @@ public final class StationaryIteration implements IterativeSolver {
             double divergeAt = options.divergenceTolerance() * Math.sqrt(rr);
             double omega = options.omega();
             for (int k = 1; k <= options.maxIterations(); k++) {
-                backend.sorSweep(a, b, x, omega, direction);
+                backend.sorSweep(a, b, x, omega, direction, ordering);
                 double rNorm = Math.sqrt(backend.residual(a, b, x, r));
                 history.add(rNorm);
                 if (!Double.isFinite(rNorm)) {

@@ -11,6 +11,7 @@ import dev.solvent.backend.cpu.ParallelCsr;
 import dev.solvent.matrix.CsrMatrix;
 import dev.solvent.matrix.LinearOperator;
 import dev.solvent.matrix.Stencil7Operator;
+import dev.solvent.order.Ordering;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +30,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * inputs as the reference backend. Element-wise outputs must agree bit for bit (both compute the
  * same expressions); reductions, whose summation order depends on the split, to 1e-12 relative
  * to {@code sum |terms|}, the scale of their rounding error (a plain relative error would be
- * meaningless for a dot product that cancels to nearly zero). The sequential kernels run the same
- * code on both backends and must agree bit for bit.
+ * meaningless for a dot product that cancels to nearly zero). The recurrences (SOR, SSOR, the
+ * triangular solves) are level-scheduled on the parallel backend: natural SOR and the SSOR vector
+ * keep the row-by-row arithmetic and must agree bit for bit; the triangular solve divides by the
+ * diagonal once at setup and gathers the backward pass, so it agrees to rounding; the multicolour
+ * kernels agree with the reference's sequential colour-ordered sweep to rounding.
  *
  * <p>The backends under test use grain 1, so that even the smallest inputs are split over every
  * thread; sizes cover n = 1, n below the thread count, n not divisible by it, and n not a
@@ -197,12 +201,21 @@ class ParallelCpuConformanceTest {
         assertReduction(s1, s2, absDot(r1, r1), "residual r.r");
     }
 
-    @ParameterizedTest(name = "threads={0}, n={1}")
-    @MethodSource("threadsAndSizes")
-    void sequentialKernelsAreBitForBitTheReference(int threads, int n) {
-        ParallelCpuBackend cpu = cpu(threads);
-        Random rnd = new Random(7919L * n + threads);
-        CsrMatrix a = RandomProblems.sparse(rnd, n, n, true, n / 2);
+    /** Entry-wise agreement to {@code tol} times the largest magnitude of {@code expected}. */
+    static void assertCloseVectors(double[] expected, double[] actual, double tol, String what) {
+        double scale = 0.0;
+        for (double e : expected) {
+            scale = Math.max(scale, Math.abs(e));
+        }
+        for (int i = 0; i < expected.length; i++) {
+            assertTrue(Math.abs(expected[i] - actual[i]) <= tol * scale, what + ": entry " + i + " reference "
+                    + expected[i] + ", parallel " + actual[i] + " (scale " + scale + ")");
+        }
+    }
+
+    /** The recurrences on one matrix: natural SOR and SSOR, the triangular solve, the multicolour kernels. */
+    static void checkRecurrences(ParallelCpuBackend cpu, CsrMatrix a, Random rnd) {
+        int n = a.rows();
         BoundOperator ra = REF.bind(a);
         BoundOperator ca = cpu.bind(a);
         double[] b = RandomProblems.vector(rnd, n);
@@ -213,21 +226,51 @@ class ParallelCpuConformanceTest {
             REF.sorSweep(ra, REF.wrap(b), REF.wrap(x1), 1.3, dir);
             cpu.sorSweep(ca, cpu.wrap(b), cpu.wrap(x2), 1.3, dir);
             assertArrayEquals(x1, x2, "sorSweep " + dir);
+            x1 = x0.clone();
+            x2 = x0.clone();
+            REF.sorSweep(ra, REF.wrap(b), REF.wrap(x1), 1.3, dir, Ordering.MULTICOLOUR);
+            cpu.sorSweep(ca, cpu.wrap(b), cpu.wrap(x2), 1.3, dir, Ordering.MULTICOLOUR);
+            assertCloseVectors(x1, x2, TOL, "multicolour sorSweep " + dir);
         }
         double[] z1 = new double[n];
-        double[] z2 = new double[n];
+        double[] z2 = RandomProblems.vector(rnd, n);
         double s1 = REF.ssorApplyDot(ra, REF.wrap(b), REF.wrap(z1), 1.2);
         double s2 = cpu.ssorApplyDot(ca, cpu.wrap(b), cpu.wrap(z2), 1.2);
         assertArrayEquals(z1, z2, "ssorApplyDot z");
-        assertEquals(Double.doubleToLongBits(s1), Double.doubleToLongBits(s2), "ssorApplyDot r.z");
+        assertReduction(s1, s2, absDot(b, z1), "ssorApplyDot r.z");
+        z1 = new double[n];
+        z2 = RandomProblems.vector(rnd, n);
+        s1 = REF.ssorApplyDot(ra, REF.wrap(b), REF.wrap(z1), 1.2, Ordering.MULTICOLOUR);
+        s2 = cpu.ssorApplyDot(ca, cpu.wrap(b), cpu.wrap(z2), 1.2, Ordering.MULTICOLOUR);
+        assertCloseVectors(z1, z2, TOL, "multicolour ssorApplyDot z");
+        assertReduction(s1, s2, absDot(b, z1), "multicolour ssorApplyDot r.z");
 
         CsrMatrix lower = a.lowerTriangle();
         z1 = new double[n];
-        z2 = new double[n];
+        z2 = RandomProblems.vector(rnd, n);
         s1 = REF.choleskySolveDot(REF.bind(lower), REF.wrap(b), REF.wrap(z1));
-        s2 = cpu.choleskySolveDot(cpu.bind(lower), cpu.wrap(b), cpu.wrap(z2));
-        assertArrayEquals(z1, z2, "choleskySolveDot z");
-        assertEquals(Double.doubleToLongBits(s1), Double.doubleToLongBits(s2), "choleskySolveDot r.z");
+        s2 = cpu.choleskySolveDot(cpu.bindTriangularFactor(lower), cpu.wrap(b), cpu.wrap(z2));
+        assertCloseVectors(z1, z2, TOL, "choleskySolveDot z");
+        assertReduction(s1, s2, absDot(b, z1), "choleskySolveDot r.z");
+        // A factor bound as a plain matrix is solved row by row, exactly as the reference does.
+        double[] z3 = new double[n];
+        double s3 = cpu.choleskySolveDot(cpu.bind(lower), cpu.wrap(b), cpu.wrap(z3));
+        assertArrayEquals(z1, z3, "choleskySolveDot z, factor bound by bind");
+        assertEquals(Double.doubleToLongBits(s1), Double.doubleToLongBits(s3), "choleskySolveDot r.z, factor bound by bind");
+    }
+
+    @ParameterizedTest(name = "threads={0}, n={1}")
+    @MethodSource("threadsAndSizes")
+    void scheduledRecurrencesEqualTheReference(int threads, int n) {
+        checkRecurrences(cpu(threads), RandomProblems.sparse(new Random(7919L * n + threads), n, n, true, n / 2),
+                new Random(n));
+    }
+
+    /** Grids, where the natural ordering's blocks are grid lines and levels hold many of them. */
+    @ParameterizedTest(name = "threads={0}, grid {1}x{2}x{3}")
+    @MethodSource("threadsAndGrids")
+    void scheduledRecurrencesEqualTheReferenceOnGrids(int threads, int nx, int ny, int nz) {
+        checkRecurrences(cpu(threads), Stencil7Operator.poisson(nx, ny, nz).toCsr(), new Random(nx * 31L + ny * 7L + nz));
     }
 
     static Stream<Arguments> threadsAndGrids() {

@@ -9,6 +9,8 @@ import dev.solvent.backend.Backend;
 import dev.solvent.backend.Backends;
 import dev.solvent.io.MatrixMarket;
 import dev.solvent.matrix.CsrMatrix;
+import dev.solvent.precond.PreconditionerOptions;
+import dev.solvent.precond.ShiftPolicy;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
@@ -78,12 +80,13 @@ class SharedMatricesSolveTest {
     }
 
     @Test
-    void ic0BreakdownOnBcsstk13IsReportedNotHidden() throws Exception {
-        // IC(0) of this ill-conditioned stiffness matrix meets a non-positive pivot: the solve must
-        // say so (and where) instead of iterating with a garbage preconditioner.
+    void ic0BreakdownOnBcsstk13IsReportedNotHiddenWhenTheShiftIsOff() throws Exception {
+        // IC(0) of this ill-conditioned stiffness matrix meets a non-positive pivot: without the
+        // shift the solve must say so (and where) instead of iterating with a garbage preconditioner.
         CsrMatrix a = read("bcsstk13.mtx");
         double[] b = rhsOfOnes(a);
-        try (BoundSolver solver = Solvers.create("cg", "ic0", SolverOptions.defaults()).setup(a, backend)) {
+        try (BoundSolver solver = Solvers.create("cg", "ic0", SolverOptions.defaults(),
+                PreconditionerOptions.defaults().withShift(ShiftPolicy.off())).setup(a, backend)) {
             SolveResult r = solver.solve(b, new double[a.rows()]);
             assertEquals(ConvergedReason.DIVERGED_PRECONDITIONER_FAILED, r.reason(), r.toString());
             assertTrue(r.message().contains("row"), r.message());

@@ -11,6 +11,7 @@ import dev.solvent.backend.ReferenceBackend;
 import dev.solvent.matrix.CsrMatrix;
 import dev.solvent.matrix.Stencil7Operator;
 import dev.solvent.precond.Ic0;
+import dev.solvent.precond.ShiftPolicy;
 import dev.solvent.precond.Jacobi;
 import dev.solvent.precond.SsorPreconditioner;
 import java.util.ArrayList;
@@ -256,12 +257,22 @@ class SolverBehaviourTest {
     }
 
     @Test
-    void ic0BreakdownIsReportedWithItsRow() {
+    void ic0BreakdownIsReportedWithItsRowWhenTheShiftIsOff() {
         // Symmetric, indefinite: the second pivot is 1 - 4 = -3.
         CsrMatrix a = CsrMatrix.of(2, 2, new int[] {0, 2, 4}, new int[] {0, 1, 0, 1}, new double[] {1, 2, 2, 1});
-        SolveResult r = solve(new ConjugateGradient(SolverOptions.defaults(), new Ic0()), a, new double[] {1, 0}, new double[2]);
+        SolveResult r = solve(new ConjugateGradient(SolverOptions.defaults(), new Ic0(ShiftPolicy.off())), a,
+                new double[] {1, 0}, new double[2]);
         assertEquals(ConvergedReason.DIVERGED_PRECONDITIONER_FAILED, r.reason());
         assertTrue(r.message().contains("row 1"), r.message());
+        assertTrue(r.message().contains("-3"), r.message());
+    }
+
+    @Test
+    void shiftedIc0OnAnIndefiniteMatrixLetsCgReportTheMatrixIndefinite() {
+        // The shift makes the factorisation complete; CG then finds the matrix itself indefinite.
+        CsrMatrix a = CsrMatrix.of(2, 2, new int[] {0, 2, 4}, new int[] {0, 1, 0, 1}, new double[] {1, 2, 2, 1});
+        SolveResult r = solve(new ConjugateGradient(SolverOptions.defaults(), new Ic0()), a, new double[] {1, 0}, new double[2]);
+        assertEquals(ConvergedReason.DIVERGED_INDEFINITE_MATRIX, r.reason(), r.toString());
     }
 
     @Test

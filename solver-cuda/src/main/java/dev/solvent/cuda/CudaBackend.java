@@ -14,6 +14,7 @@ import dev.solvent.cuda.internal.VendorLibraries;
 import dev.solvent.matrix.CsrMatrix;
 import dev.solvent.matrix.LinearOperator;
 import dev.solvent.matrix.Stencil7Operator;
+import dev.solvent.order.MulticolorOrdering;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -7,6 +7,7 @@ import dev.solvent.cuda.internal.Kernels;
 import dev.solvent.cuda.internal.VendorLibraries;
 import dev.solvent.matrix.CsrMatrix;
 import dev.solvent.matrix.LinearOperator;
+import dev.solvent.order.MulticolorOrdering;
 
 /**
  * A {@link CsrMatrix} uploaded to the device (row pointers, column indices, values: 4 (n + 1) +

@@ -8,6 +8,7 @@ import dev.solvent.backend.ReferenceBackend;
 import dev.solvent.backend.SweepDirection;
 import dev.solvent.backend.Vector;
 import dev.solvent.matrix.LinearOperator;
+import dev.solvent.order.MulticolorOrdering;
 import java.util.IdentityHashMap;
 import java.util.Map;
 

@@ -1,5 +1,6 @@
 package dev.solvent.cuda;
 
+import dev.solvent.order.MulticolorOrdering;
 import static dev.solvent.cuda.Gpu.absDot;
 import static dev.solvent.cuda.Gpu.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

@@ -2,11 +2,15 @@ package dev.solvent.backend.cpu;
 
 import dev.solvent.backend.HostCsr;
 import dev.solvent.matrix.CsrMatrix;
+import dev.solvent.order.BlockSchedule;
+import dev.solvent.order.Ordering;
+import dev.solvent.order.ScheduledRows;
 
 /**
  * A {@link CsrMatrix} bound to a {@link ParallelCpuBackend}: the matrix, its row split over the
  * backend's workers (computed once here, at bind time), and, inherited from {@link HostCsr}, the
- * diagonal positions the sequential relaxation kernels need.
+ * diagonal positions. For the relaxation kernels it keeps, per ordering, a copy of the matrix in
+ * schedule order with its plan ({@link #relaxation}), made when a solver prepares it or on first use.
  *
  * <p>The split balances the cost {@code nonzeros + rows} of each worker's row range: the nonzeros
  * carry the matrix traffic and the gathers, the row term keeps long runs of empty rows (which still
@@ -58,6 +62,33 @@ public final class ParallelCsr extends HostCsr {
             split[w] = rows;
         }
         return split;
+    }
+
+    private Scheduled scheduledNatural;
+    private Scheduled scheduledMulticolour;
+
+    /**
+     * The schedule of {@code ordering} with its plan, built on first use: blocks of rows by
+     * dependency level on the matrix itself for the natural ordering, a copy in colour order for the
+     * multicolour one.
+     *
+     * @throws IllegalArgumentException if a diagonal entry is missing or zero, or the matrix is not square
+     */
+    synchronized Scheduled relaxation(Ordering ordering) {
+        if (ordering == Ordering.NATURAL) {
+            if (scheduledNatural == null) {
+                diagonalPositions();
+                scheduledNatural = Scheduled.natural(BlockSchedule.of(matrix()), matrix().rowPtr(), split.length - 1,
+                        owner.grain(), true);
+            }
+            return scheduledNatural;
+        }
+        if (scheduledMulticolour == null) {
+            diagonalPositions();
+            ScheduledRows rows = ScheduledRows.relaxation(matrix(), multicolour());
+            scheduledMulticolour = Scheduled.multicolour(rows, split.length - 1, owner.grain());
+        }
+        return scheduledMulticolour;
     }
 
     /** A copy of the row split: worker w owns rows {@code [s[w], s[w + 1])}. */

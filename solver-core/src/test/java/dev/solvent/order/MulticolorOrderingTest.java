@@ -1,4 +1,4 @@
-package dev.solvent.cuda;
+package dev.solvent.order;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.solvent.backend.ReferenceBackend;
 import dev.solvent.backend.SequentialKernels;
 import dev.solvent.backend.SweepDirection;
 import dev.solvent.matrix.CsrMatrix;
@@ -21,7 +22,7 @@ import dev.solvent.solve.StationaryIteration;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-/** The pure-Java colour-ordered relaxation: the reference the CUDA kernels are tested against. */
+/** The pure-Java colour-ordered relaxation: the reference the parallel and CUDA kernels are tested against. */
 class MulticolorOrderingTest {
 
     private static final CsrMatrix TRIDIAG3 = CsrMatrix.builder(3, 3)
@@ -180,12 +181,14 @@ class MulticolorOrderingTest {
     void colouredSorAndGaussSeidelConvergeOnPoisson() {
         CsrMatrix a = TestMatrices.poisson3d(10);
         double[] b = TestMatrices.randomVector(a.rows(), 7);
-        try (ColouredReferenceBackend backend = new ColouredReferenceBackend()) {
+        try (ReferenceBackend backend = new ReferenceBackend()) {
             for (StationaryIteration solver : new StationaryIteration[] {
                     StationaryIteration.gaussSeidel(SolverOptions.defaults().withRtol(1e-6).withMaxIterations(2000),
-                            SweepDirection.FORWARD),
-                    StationaryIteration.sor(SolverOptions.defaults().withRtol(1e-6).withOmega(1.6).withMaxIterations(2000)),
-                    StationaryIteration.ssor(SolverOptions.defaults().withRtol(1e-6).withOmega(1.5).withMaxIterations(2000))}) {
+                            SweepDirection.FORWARD, Ordering.MULTICOLOUR),
+                    StationaryIteration.sor(SolverOptions.defaults().withRtol(1e-6).withOmega(1.6).withMaxIterations(2000),
+                            Ordering.MULTICOLOUR),
+                    StationaryIteration.ssor(SolverOptions.defaults().withRtol(1e-6).withOmega(1.5).withMaxIterations(2000),
+                            Ordering.MULTICOLOUR)}) {
                 double[] x = new double[a.rows()];
                 try (BoundSolver s = solver.setup(a, backend)) {
                     SolveResult result = s.solve(b, x);
@@ -201,9 +204,9 @@ class MulticolorOrderingTest {
         CsrMatrix a = TestMatrices.poisson3d(12);
         double[] b = TestMatrices.randomVector(a.rows(), 8);
         double[] x = new double[a.rows()];
-        try (ColouredReferenceBackend backend = new ColouredReferenceBackend();
-             BoundSolver s = new ConjugateGradient(SolverOptions.defaults().withRtol(1e-10), new SsorPreconditioner(1.2))
-                     .setup(a, backend)) {
+        try (ReferenceBackend backend = new ReferenceBackend();
+             BoundSolver s = new ConjugateGradient(SolverOptions.defaults().withRtol(1e-10),
+                     new SsorPreconditioner(1.2, Ordering.MULTICOLOUR)).setup(a, backend)) {
             SolveResult result = s.solve(b, x);
             assertEquals(ConvergedReason.CONVERGED_RTOL, result.reason(), result.toString());
             assertTrue(TestMatrices.residualNorm(a, b, x) <= 1e-10 * TestMatrices.norm(b));

@@ -1,4 +1,4 @@
-package dev.solvent.cuda;
+package dev.solvent.order;
 
 import dev.solvent.backend.SweepDirection;
 import dev.solvent.matrix.CsrMatrix;
@@ -7,17 +7,18 @@ import java.util.Arrays;
 /**
  * A colouring of a matrix's rows such that no two rows of one colour are coupled
  * ({@code a_ij = a_ji = 0} for {@code i != j} of the same colour), with the rows listed colour by
- * colour. It is what lets SOR, Gauss-Seidel and SSOR run on a GPU: a sweep visits the colours in
- * order, and the rows of one colour, which never read each other, are updated in parallel.
+ * colour. It is what lets SOR, Gauss-Seidel and SSOR run in parallel on any matrix: a sweep visits
+ * the colours in order, and the rows of one colour, which never read each other, are updated in
+ * parallel (on the CPU backend's worker threads, or on a GPU).
  *
- * <p>This class is also the pure-Java REFERENCE of the CUDA backend's relaxation kernels:
- * {@link #sorSweep} and {@link #ssorApplyDot} run the same colour-ordered recurrences row after
- * row. Because rows of a colour are independent, the parallel kernels must agree with them up to
- * rounding, and the gpu-tagged conformance tests check exactly that.
+ * <p>This class is also the pure-Java REFERENCE of every backend's multicolour relaxation
+ * ({@link Ordering#MULTICOLOUR}): {@link #sorSweep} and {@link #ssorApplyDot} run the same
+ * colour-ordered recurrences row after row, and the reference backend uses them. Because rows of a
+ * colour are independent, the parallel kernels must agree with them up to rounding.
  *
  * <p><b>This is not lexicographic SOR.</b> A colour-ordered sweep equals a lexicographic sweep on
  * the symmetrically permuted matrix {@code P A P^T} (rows renumbered in {@link #order()}), so it
- * produces different iterates from the CPU backends' row-0-to-n-1 sweep, and SSOR preconditioning
+ * produces different iterates from the natural row-0-to-n-1 sweep, and SSOR preconditioning
  * with it gives different CG iteration counts (for Poisson, red-black SSOR is known to be a weaker
  * preconditioner than lexicographic SSOR). For the 5- and 7-point Poisson matrices both orderings
  * are consistently ordered, so the asymptotic Gauss-Seidel and SOR rates agree; for general
@@ -28,27 +29,17 @@ import java.util.Arrays;
  * {@link #redBlack} for structured grids, colour {@code (i + j + k) mod 2}, which greedy also
  * finds for 5- and 7-point stencils in natural numbering.
  */
-public final class MulticolorOrdering {
+public final class MulticolorOrdering implements RowSchedule {
 
     private final int[] colourOf;
     private final int[] order;
     private final int[] colourPtr;
 
     private MulticolorOrdering(int[] colourOf, int colours) {
-        int n = colourOf.length;
         this.colourOf = colourOf;
-        this.colourPtr = new int[colours + 1];
-        for (int c : colourOf) {
-            colourPtr[c + 1]++;
-        }
-        for (int c = 0; c < colours; c++) {
-            colourPtr[c + 1] += colourPtr[c];
-        }
-        this.order = new int[n];
-        int[] next = Arrays.copyOf(colourPtr, colours);
-        for (int i = 0; i < n; i++) {
-            order[next[colourOf[i]]++] = i;
-        }
+        int[][] listed = RowSchedule.listByGroup(colourOf, colours);
+        this.order = listed[0];
+        this.colourPtr = listed[1];
     }
 
     /**
@@ -114,6 +105,7 @@ public final class MulticolorOrdering {
     }
 
     /** Number of rows. */
+    @Override
     public int size() {
         return colourOf.length;
     }
@@ -129,6 +121,7 @@ public final class MulticolorOrdering {
     }
 
     /** Rows listed colour by colour, increasing within a colour (a copy). */
+    @Override
     public int[] order() {
         return order.clone();
     }
@@ -138,29 +131,24 @@ public final class MulticolorOrdering {
         return colourPtr.clone();
     }
 
-    /**
-     * Whether no stored off-diagonal entry of {@code a} couples two rows of the same colour, the
-     * condition under which the rows of a colour may be updated in parallel.
-     */
-    public boolean isValidFor(CsrMatrix a) {
-        if (a.rows() != size() || a.cols() != size()) {
-            return false;
-        }
-        int[] rp = a.rowPtr();
-        int[] ci = a.colIdx();
-        for (int i = 0; i < size(); i++) {
-            for (int k = rp[i]; k < rp[i + 1]; k++) {
-                if (ci[k] != i && colourOf[ci[k]] == colourOf[i]) {
-                    return false;
-                }
-            }
-        }
-        return true;
+    @Override
+    public int groups() {
+        return colours();
+    }
+
+    @Override
+    public int[] groupOf() {
+        return colourOf();
+    }
+
+    @Override
+    public int[] groupPtr() {
+        return colourPtr();
     }
 
     /**
      * One colour-ordered SOR sweep in place, the reference of the CUDA kernel
-     * {@code solvent_colour_sor}: for the colours in order (reverse order for
+     * {@code solvent_colour_sor} and of the CPU backends' multicolour sweep: for the colours in order (reverse order for
      * {@link SweepDirection#BACKWARD}; both for {@link SweepDirection#SYMMETRIC}), for each row i
      * of the colour:
      * <pre>  x_i = (1 - w) x_i + w (b_i - sum_{j != i} a_ij x_j) / a_ii  </pre>

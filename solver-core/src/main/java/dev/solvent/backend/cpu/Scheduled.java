@@ -1,0 +1,55 @@
+package dev.solvent.backend.cpu;
+
+import dev.solvent.order.BlockSchedule;
+import dev.solvent.order.ScheduledRows;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A recurrence's schedule for one backend's pool: natural-ordering blocks on the matrix as it is
+ * ({@link BlockSchedule}), or a multicolour layout copied into colour order ({@link ScheduledRows});
+ * the plan that runs it; what it says in setup reports.
+ */
+final class Scheduled {
+
+    /** Natural ordering: blocks of rows by level (null for the multicolour ordering). */
+    final BlockSchedule blocks;
+    /** Multicolour ordering: the matrix in colour order (null for the natural ordering). */
+    final ScheduledRows rows;
+    final SchedulePlan plan;
+    final Map<String, Object> report;
+
+    private Scheduled(BlockSchedule blocks, ScheduledRows rows, SchedulePlan plan, Map<String, Object> report) {
+        this.blocks = blocks;
+        this.rows = rows;
+        this.plan = plan;
+        this.report = java.util.Collections.unmodifiableMap(report);
+    }
+
+    static Scheduled natural(BlockSchedule blocks, int[] rowPtr, int threads, int grain, boolean withOrdering) {
+        SchedulePlan plan = SchedulePlan.of(blocks, rowPtr, threads, grain);
+        Map<String, Object> r = new LinkedHashMap<>();
+        if (withOrdering) {
+            r.put("ordering", "natural");
+        }
+        r.put("levels", blocks.levels());
+        r.put("blocks", blocks.singleRows() ? "single rows" : blocks.blocks() + " runs of consecutive rows");
+        describe(r, plan);
+        return new Scheduled(blocks, null, plan, r);
+    }
+
+    static Scheduled multicolour(ScheduledRows rows, int threads, int grain) {
+        SchedulePlan plan = SchedulePlan.of(rows, threads, grain);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("ordering", "multicolour");
+        r.put("colours", rows.groups());
+        describe(r, plan);
+        return new Scheduled(null, rows, plan, r);
+    }
+
+    private static void describe(Map<String, Object> r, SchedulePlan plan) {
+        r.put("threads", plan.threads);
+        r.put("parallelLevels", plan.parallelPhases);
+        r.put("serialStretches", plan.phases() - plan.parallelPhases);
+    }
+}
