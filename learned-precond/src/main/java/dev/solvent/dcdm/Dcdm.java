@@ -177,8 +177,6 @@ public final class Dcdm implements IterativeSolver {
 
         private final BoundPreconditioner pc;
         private final String pcName;
-        /** Why the fallback is not the configured one on this backend ("" when it is). */
-        private final String pcNote;
         /** The vectors and their operations: host arrays, or device vectors on a CudaBackend. */
         private final Work work;
         private int fallbacks;
@@ -189,18 +187,13 @@ public final class Dcdm implements IterativeSolver {
             BoundPreconditioner p = null;
             String name = settings.fallback().name();
             boolean cuda = backend instanceof CudaBackend;
-            // The CUDA backend has no IC(0) (its choleskySolveDot throws): Jacobi stands in there.
-            boolean noIc0 = cuda && settings.fallback() instanceof Ic0;
-            this.pcNote = noIc0 ? "; ic0 is not available on the CUDA backend, the fallback uses jacobi" : "";
-            if (!noIc0) {
-                try {
-                    p = settings.fallback().setup(a, backend);
-                    if (p.failure() != null) {
-                        p = null;
-                    }
-                } catch (IllegalArgumentException e) {
+            try {
+                p = settings.fallback().setup(a, backend);
+                if (p.failure() != null) {
                     p = null;
                 }
+            } catch (IllegalArgumentException e) {
+                p = null;
             }
             if (p == null) {
                 // IC(0) can break down; Jacobi then, and no preconditioning if even that is impossible.
@@ -259,7 +252,6 @@ public final class Dcdm implements IterativeSolver {
         private Outcome outcome(ConvergedReason reason, int iterations, String message) {
             String counts = "network directions " + networkDirections + ", fallback directions " + fallbacks
                     + " (" + pcName + ")";
-            counts += pcNote;
             return new Outcome(reason, iterations, message.isEmpty() ? counts : message + "; " + counts);
         }
 

@@ -15,6 +15,7 @@ import dev.solvent.matrix.CsrMatrix;
 import dev.solvent.matrix.LinearOperator;
 import dev.solvent.matrix.Stencil7Operator;
 import dev.solvent.order.MulticolorOrdering;
+import dev.solvent.order.Ordering;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,14 +32,18 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link Stencil7Operator}: the matrix-free kernels {@code solvent_stencil7_*}, always.</li>
  *   <li>{@code dot}, {@code axpy}, {@code scale}: cuBLAS when it loads, else our kernels.</li>
  *   <li>{@code cgDirection}, {@code cgUpdate}, {@code diagonalScaleDot}: our fused kernels.</li>
- *   <li>{@code sorSweep} and {@code ssorApplyDot}: our kernels in a MULTICOLOUR ordering
- *       ({@link MulticolorOrdering}: greedy colouring, red-black for 5- and 7-point stencils),
- *       colours in sequence, rows of a colour in parallel. <b>This converges differently from
- *       the lexicographic SOR/SSOR of the CPU backends</b>: iterates, iteration counts and SSOR-PCG
- *       counts differ; {@link MulticolorOrdering} is the sequential reference it is tested against.</li>
- *   <li>{@code choleskySolveDot} (IC(0)) is not implemented: it throws
- *       {@link UnsupportedOperationException}. Sparse triangular solves are sequential by nature;
- *       a GPU IC(0) (level scheduling or cuSPARSE SpSV) is out of scope for now.</li>
+ *   <li>{@code sorSweep} and {@code ssorApplyDot}: our kernels, one launch per group of rows that
+ *       do not couple, groups in sequence, rows of a group in parallel. In the NATURAL ordering the
+ *       groups are the dependency levels ({@link dev.solvent.order.LevelSchedule}): the result is
+ *       the lexicographic sweep of the CPU backends, to rounding. In the MULTICOLOUR ordering they
+ *       are the colours of {@link MulticolorOrdering#greedy} (red-black for 5- and 7-point
+ *       stencils): far fewer launches, but a different method that converges differently;
+ *       {@link MulticolorOrdering} is its sequential reference.</li>
+ *   <li>{@code choleskySolveDot} (IC(0), MIC(0)): the factor is computed on the host and bound by
+ *       {@link #bindTriangularFactor} ({@link CudaFactor}: uploaded once with its level schedule);
+ *       the forward and backward solves run on the device, one launch per level and pass
+ *       ({@code solvent_ic_forward}, {@code solvent_ic_backward}), r.z accumulated during the
+ *       forward pass. Equal to the reference's sequential substitution to rounding.</li>
  *   <li>Any other {@link LinearOperator}: applied on the host, with a copy each way (logged).</li>
  * </ul>
  * {@link #create(int, boolean)} with {@code false} forces our kernels everywhere.
@@ -545,17 +550,25 @@ public final class CudaBackend implements Backend {
                 + a.source().getClass().getSimpleName());
     }
 
+    /** One natural-order SOR sweep, one launch per dependency level (see {@link #sorSweep(BoundOperator, Vector, Vector, double, SweepDirection, Ordering)}). */
+    @Override
+    public void sorSweep(BoundOperator a, Vector b, Vector x, double omega, SweepDirection direction) {
+        sorSweep(a, b, x, omega, direction, Ordering.NATURAL);
+    }
+
     /**
-     * One SOR sweep in the MULTICOLOUR ordering (see {@link MulticolorOrdering#sorSweep}): colours
-     * in order for {@link SweepDirection#FORWARD}, reversed for {@code BACKWARD}, both for
-     * {@code SYMMETRIC}. Not the lexicographic sweep of the CPU backends: it converges differently.
+     * One SOR sweep in the given ordering: groups (dependency levels, or colours) in order for
+     * {@link SweepDirection#FORWARD}, reversed for {@code BACKWARD}, both for {@code SYMMETRIC}; one
+     * launch per group.
      */
     @Override
-    public synchronized void sorSweep(BoundOperator a, Vector b, Vector x, double omega, SweepDirection direction) {
+    public synchronized void sorSweep(BoundOperator a, Vector b, Vector x, double omega, SweepDirection direction,
+                                      Ordering ordering) {
         begin();
         CudaCsr m = csr(own(a), "SOR");
         checkApply(m, x, b);
-        Kernels.ColouredCsr c = m.coloured();
+        distinct(b, x, "b and x");
+        Kernels.ColouredCsr c = m.scheduled(ordering);
         DeviceBuffer bb = buf(b);
         DeviceBuffer xx = buf(x);
         if (direction != SweepDirection.BACKWARD) {
@@ -570,25 +583,65 @@ public final class CudaBackend implements Backend {
         }
     }
 
+    /** The natural-order SSOR preconditioner, one launch per dependency level and pass. */
+    @Override
+    public double ssorApplyDot(BoundOperator a, Vector r, Vector z, double omega) {
+        return ssorApplyDot(a, r, z, omega, Ordering.NATURAL);
+    }
+
     /**
-     * The SSOR preconditioner in the MULTICOLOUR ordering (see
-     * {@link MulticolorOrdering#ssorApplyDot}); symmetric positive definite for SPD A, but a
-     * different preconditioner from lexicographic SSOR, so PCG iteration counts differ.
+     * The SSOR preconditioner in the given ordering ({@link MulticolorOrdering#ssorApplyDot} for
+     * the multicolour one, the lexicographic SSOR of the reference backend for the natural one);
+     * symmetric positive definite for SPD A in either, but different preconditioners.
      */
     @Override
-    public synchronized double ssorApplyDot(BoundOperator a, Vector r, Vector z, double omega) {
+    public synchronized double ssorApplyDot(BoundOperator a, Vector r, Vector z, double omega, Ordering ordering) {
         begin();
         CudaCsr m = csr(own(a), "SSOR");
         checkApply(m, r, z);
-        return kernels.colourSsorApplyDot(m.coloured(), buf(r), buf(z), omega);
+        return kernels.colourSsorApplyDot(m.scheduled(ordering), buf(r), buf(z), omega);
     }
 
-    /** Not implemented on the GPU: always throws {@link UnsupportedOperationException}. */
+    /** Groups the rows (levels or colours) and uploads the grouping now; returns what it built. */
     @Override
-    public double choleskySolveDot(BoundOperator lower, Vector r, Vector z) {
-        throw new UnsupportedOperationException("IC(0) is not available on the CUDA backend: its triangular solves"
-                + " are sequential and a GPU version (level scheduling or cuSPARSE SpSV) is out of scope. Use the"
-                + " jacobi or ssor preconditioner (multicolour SSOR runs on the GPU), or ic0 on the cpu backend.");
+    public synchronized java.util.Map<String, Object> prepareRelaxation(BoundOperator a, Ordering ordering) {
+        begin();
+        CudaCsr m = csr(own(a), "relaxation");
+        Kernels.ColouredCsr c = m.scheduled(ordering);
+        java.util.Map<String, Object> report = new java.util.LinkedHashMap<>();
+        report.put("ordering", ordering.label());
+        report.put(ordering == Ordering.NATURAL ? "levels" : "colours", c.colourPtr().length - 1);
+        report.put("rows", "one kernel launch per " + (ordering == Ordering.NATURAL ? "level" : "colour")
+                + ", its rows in parallel on the device");
+        return report;
+    }
+
+    /** Uploads the factor with its level schedule ({@link CudaFactor}). */
+    @Override
+    public synchronized BoundOperator bindTriangularFactor(CsrMatrix lower) {
+        begin();
+        return new CudaFactor(java.util.Objects.requireNonNull(lower, "lower"), memory);
+    }
+
+    /**
+     * {@code L L^T z = r} on the device, level by level (a factor bound by {@link #bind} is given its
+     * level schedule on first use); returns {@code r . z}.
+     */
+    @Override
+    public synchronized double choleskySolveDot(BoundOperator lower, Vector r, Vector z) {
+        begin();
+        CudaFactor f;
+        if (lower instanceof CudaFactor cf) {
+            if (!cf.allocatedBy(memory)) {
+                throw new IllegalArgumentException("this factor was bound by another CUDA backend: bind it with this one");
+            }
+            f = cf;
+        } else {
+            f = csr(own(lower), "the triangular solve").factor();
+        }
+        f.checkOpen();
+        checkApply(f, r, z);
+        return kernels.icSolveDot(f.device, buf(r), buf(z));
     }
 
     /**

@@ -7,13 +7,19 @@ import dev.solvent.cuda.internal.Kernels;
 import dev.solvent.cuda.internal.VendorLibraries;
 import dev.solvent.matrix.CsrMatrix;
 import dev.solvent.matrix.LinearOperator;
+import dev.solvent.order.LevelSchedule;
 import dev.solvent.order.MulticolorOrdering;
+import dev.solvent.order.Ordering;
+import dev.solvent.order.RowSchedule;
 
 /**
  * A {@link CsrMatrix} uploaded to the device (row pointers, column indices, values: 4 (n + 1) +
  * 12 nnz bytes), or a {@link DeviceCsrOperator} already there (its arrays are borrowed: closing
- * this leaves them alone). What relaxation needs (the diagonal positions and the multicolour
- * ordering) is computed on the host and uploaded on first use; the cuSPARSE descriptor likewise.
+ * this leaves them alone). What relaxation needs (the diagonal positions, and per ordering the
+ * grouping of the rows: dependency levels for the natural ordering, colours for the multicolour
+ * one) is computed on the host and uploaded when a solver prepares it or on first use; the
+ * cuSPARSE descriptor likewise. A factor bound as a plain matrix gets its level-scheduled
+ * {@link CudaFactor} on first use too.
  */
 final class CudaCsr implements BoundOperator {
 
@@ -26,11 +32,11 @@ final class CudaCsr implements BoundOperator {
     final DeviceBuffer rowPtr;
     final DeviceBuffer colIdx;
     final DeviceBuffer values;
-    private MulticolorOrdering ordering;
-    private Kernels.ColouredCsr coloured;
     private DeviceBuffer diag;
-    private DeviceBuffer order;
-    private DeviceBuffer colour;
+    private Kernels.ColouredCsr natural;
+    private Kernels.ColouredCsr multicolour;
+    private CudaFactor factor;
+    private final java.util.List<DeviceBuffer> groupBuffers = new java.util.ArrayList<>();
     private VendorLibraries.SparseMatrix cusparse;
     private boolean closed;
 
@@ -93,33 +99,77 @@ final class CudaCsr implements BoundOperator {
         return matrix;
     }
 
-    /** The ordering the relaxation kernels use (greedy colouring; red-black for 5/7-point stencils). */
-    synchronized MulticolorOrdering ordering() {
-        if (ordering == null) {
-            ordering = MulticolorOrdering.greedy(matrix());
+    /**
+     * The matrix with the grouping of {@code ordering} on the device, built on first use: the
+     * dependency levels of {@link LevelSchedule#of} for the natural ordering (the colour kernels then
+     * compute the lexicographic sweep), the greedy colouring for the multicolour one.
+     */
+    synchronized Kernels.ColouredCsr scheduled(Ordering ordering) {
+        checkOpen();
+        Kernels.ColouredCsr existing = ordering == Ordering.NATURAL ? natural : multicolour;
+        if (existing != null) {
+            return existing;
         }
-        return ordering;
+        CsrMatrix matrix = matrix();
+        if (!matrix.isSquare()) {
+            throw new IllegalArgumentException("relaxation needs a square matrix, got " + matrix.rows() + " x " + matrix.cols());
+        }
+        RowSchedule groups = ordering == Ordering.NATURAL ? LevelSchedule.of(matrix) : MulticolorOrdering.greedy(matrix);
+        if (diag == null) {
+            int[] d = diagonalPositions(matrix);
+            diag = memory.allocate(4L * Math.max(1, d.length), this);
+            if (d.length > 0) {
+                diag.upload(d);
+            }
+        }
+        DeviceBuffer order = upload(groups.order());
+        DeviceBuffer colour = upload(groups.groupOf());
+        Kernels.ColouredCsr c = new Kernels.ColouredCsr(matrix.rows(), rowPtr, colIdx, values, diag, order, colour,
+                groups.groupPtr());
+        if (ordering == Ordering.NATURAL) {
+            natural = c;
+        } else {
+            multicolour = c;
+        }
+        return c;
     }
 
-    /** The matrix with its colouring on the device, built on first use. */
-    synchronized Kernels.ColouredCsr coloured() {
-        checkOpen();
-        if (coloured == null) {
-            CsrMatrix matrix = matrix();
-            if (!matrix.isSquare()) {
-                throw new IllegalArgumentException("relaxation needs a square matrix, got " + matrix.rows() + " x " + matrix.cols());
+    /**
+     * Index into the values of each row's diagonal entry.
+     *
+     * @throws IllegalArgumentException naming the first row whose diagonal is missing or zero
+     */
+    private static int[] diagonalPositions(CsrMatrix a) {
+        int[] rp = a.rowPtr();
+        int[] ci = a.colIdx();
+        double[] v = a.values();
+        int[] pos = new int[a.rows()];
+        for (int i = 0; i < pos.length; i++) {
+            pos[i] = java.util.Arrays.binarySearch(ci, rp[i], rp[i + 1], i);
+            if (pos[i] < 0 || v[pos[i]] == 0.0) {
+                throw new IllegalArgumentException("row " + i + " has a zero diagonal entry: relaxation needs every"
+                        + " diagonal entry nonzero");
             }
-            MulticolorOrdering o = ordering();
-            int[] d = o.diagonalPositions(matrix);
-            diag = memory.allocate(4L * d.length, this);
-            diag.upload(d);
-            order = memory.allocate(4L * d.length, this);
-            order.upload(o.order());
-            colour = memory.allocate(4L * d.length, this);
-            colour.upload(o.colourOf());
-            coloured = new Kernels.ColouredCsr(matrix.rows(), rowPtr, colIdx, values, diag, order, colour, o.colourPtr());
         }
-        return coloured;
+        return pos;
+    }
+
+    private DeviceBuffer upload(int[] values) {
+        DeviceBuffer b = memory.allocate(4L * Math.max(1, values.length), this);
+        groupBuffers.add(b);
+        if (values.length > 0) {
+            b.upload(values);
+        }
+        return b;
+    }
+
+    /** The level-scheduled factor of this (lower-triangular) matrix, made on first use. */
+    synchronized CudaFactor factor() {
+        checkOpen();
+        if (factor == null) {
+            factor = new CudaFactor(matrix(), memory);
+        }
+        return factor;
     }
 
     /** The cuSPARSE view of this matrix, made on first use. */
@@ -146,8 +196,13 @@ final class CudaCsr implements BoundOperator {
         if (cusparse != null) {
             cusparse.close();
         }
-        DeviceBuffer[] own = borrowed ? new DeviceBuffer[] {diag, order, colour}
-                : new DeviceBuffer[] {rowPtr, colIdx, values, diag, order, colour};
+        if (factor != null) {
+            factor.close();
+        }
+        for (DeviceBuffer b : groupBuffers) {
+            b.close();
+        }
+        DeviceBuffer[] own = borrowed ? new DeviceBuffer[] {diag} : new DeviceBuffer[] {rowPtr, colIdx, values, diag};
         for (DeviceBuffer b : own) {
             if (b != null) {
                 b.close();

@@ -1,6 +1,5 @@
 package dev.solvent.cuda;
 
-import dev.solvent.order.MulticolorOrdering;
 import static dev.solvent.cuda.Gpu.absDot;
 import static dev.solvent.cuda.Gpu.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -18,9 +17,14 @@ import dev.solvent.backend.Vector;
 import dev.solvent.matrix.CsrMatrix;
 import dev.solvent.matrix.LinearOperator;
 import dev.solvent.matrix.Stencil7Operator;
+import dev.solvent.order.MulticolorOrdering;
+import dev.solvent.order.Ordering;
 import dev.solvent.precond.Ic0;
+import dev.solvent.precond.IncompleteCholesky;
 import dev.solvent.precond.Jacobi;
+import dev.solvent.precond.Mic0;
 import dev.solvent.precond.Preconditioner;
+import dev.solvent.precond.ShiftPolicy;
 import dev.solvent.precond.SsorPreconditioner;
 import dev.solvent.solve.BoundSolver;
 import dev.solvent.solve.ConjugateGradient;
@@ -39,9 +43,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every kernel of the CUDA backend against the reference (ReferenceBackend, or for relaxation the
- * colour-ordered {@link MulticolorOrdering}), on random and Poisson matrices, and whole CG/PCG
- * and SOR solves against the reference solves. Each test runs twice: with cuSPARSE/cuBLAS where
+ * Every kernel of the CUDA backend against the reference (ReferenceBackend in the same ordering:
+ * natural relaxation and the IC(0) solves against its row-by-row recurrences, multicolour
+ * relaxation against the colour-ordered {@link MulticolorOrdering}), on random and Poisson
+ * matrices, and whole CG/PCG and SOR solves against the reference solves. Each test runs twice: with cuSPARSE/cuBLAS where
  * they load, and with the project's kernels only. Skipped where no GPU is usable.
  */
 @Tag("gpu")
@@ -270,7 +275,7 @@ class CudaConformanceTest {
                             Vector gb = gpu.upload(b);
                             for (int sweep = 0; sweep < 3; sweep++) {
                                 o.sorSweep(a, b, x, omega, dir);
-                                gpu.sorSweep(ga, gb, gx, omega, dir);
+                                gpu.sorSweep(ga, gb, gx, omega, dir, Ordering.MULTICOLOUR);
                             }
                             assertClose(x, down(gpu, gx), 1e-12, at);
                         }
@@ -280,8 +285,36 @@ class CudaConformanceTest {
         }
     }
 
+    /** Natural order: one launch per dependency level must give the lexicographic sweep. */
     @Test
-    void multicolourSsorApplyMatchesTheColourOrderedReference() {
+    void naturalSorSweepsMatchTheLexicographicReference() {
+        ReferenceBackend ref = new ReferenceBackend();
+        for (CudaBackend gpu : backends()) {
+            for (CsrMatrix a : List.of(TestMatrices.randomSpd(3001, 14, 12), TestMatrices.poisson3d(16),
+                    TestMatrices.randomGeneral(2000, 2000, 6, 13))) {
+                double[] b = TestMatrices.randomVector(a.rows(), 53);
+                double[] x0 = TestMatrices.randomVector(a.rows(), 54);
+                try (BoundOperator ga = gpu.bind(a)) {
+                    BoundOperator ra = ref.bind(a);
+                    for (SweepDirection dir : SweepDirection.values()) {
+                        String at = label(gpu) + " " + a + " " + dir;
+                        double[] x = x0.clone();
+                        Vector gx = gpu.upload(x0);
+                        Vector gb = gpu.upload(b);
+                        for (int sweep = 0; sweep < 3; sweep++) {
+                            ref.sorSweep(ra, ref.wrap(b), ref.wrap(x), 1.2, dir);
+                            gpu.sorSweep(ga, gb, gx, 1.2, dir);
+                        }
+                        assertClose(x, down(gpu, gx), 1e-12, at);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void ssorApplyMatchesTheReferenceInBothOrderings() {
+        ReferenceBackend ref = new ReferenceBackend();
         for (CudaBackend gpu : backends()) {
             for (CsrMatrix a : List.of(TestMatrices.randomSpd(3001, 14, 12), TestMatrices.poisson3d(16))) {
                 MulticolorOrdering o = MulticolorOrdering.greedy(a);
@@ -292,9 +325,43 @@ class CudaConformanceTest {
                         double[] z = new double[a.rows()];
                         double rz = o.ssorApplyDot(a, r, z, omega);
                         Vector gz = gpu.allocate(a.rows());
-                        double grz = gpu.ssorApplyDot(ga, gpu.upload(r), gz, omega);
+                        double grz = gpu.ssorApplyDot(ga, gpu.upload(r), gz, omega, Ordering.MULTICOLOUR);
+                        assertClose(z, down(gpu, gz), 1e-12, at + " multicolour z");
+                        assertClose(rz, grz, absDot(r, z), 1e-12, at + " multicolour r.z");
+
+                        double[] zn = new double[a.rows()];
+                        double rzn = ref.ssorApplyDot(ref.bind(a), ref.wrap(r), ref.wrap(zn), omega);
+                        Vector gzn = gpu.allocate(a.rows());
+                        double grzn = gpu.ssorApplyDot(ga, gpu.upload(r), gzn, omega);
+                        assertClose(zn, down(gpu, gzn), 1e-12, at + " natural z");
+                        assertClose(rzn, grzn, absDot(r, zn), 1e-12, at + " natural r.z");
+                    }
+                }
+            }
+        }
+    }
+
+    /** IC(0) and MIC(0) factors solved level by level on the device against the sequential substitution. */
+    @Test
+    void incompleteCholeskySolvesMatchTheReference() {
+        ReferenceBackend ref = new ReferenceBackend();
+        for (CudaBackend gpu : backends()) {
+            for (CsrMatrix a : List.of(TestMatrices.randomSpd(3001, 14, 12), TestMatrices.poisson3d(16))) {
+                for (double omega : new double[] {0.0, 0.99}) {
+                    CsrMatrix lower = IncompleteCholesky.factor(a, "test", omega, ShiftPolicy.DEFAULT).lower();
+                    double[] r = TestMatrices.randomVector(a.rows(), 63);
+                    double[] z = new double[a.rows()];
+                    double rz = ref.choleskySolveDot(ref.bind(lower), ref.wrap(r), ref.wrap(z));
+                    String at = label(gpu) + " " + a + " omega=" + omega;
+                    try (BoundOperator factor = gpu.bindTriangularFactor(lower); BoundOperator plain = gpu.bind(lower)) {
+                        Vector gz = gpu.allocate(a.rows());
+                        double grz = gpu.choleskySolveDot(factor, gpu.upload(r), gz);
                         assertClose(z, down(gpu, gz), 1e-12, at + " z");
                         assertClose(rz, grz, absDot(r, z), 1e-12, at + " r.z");
+                        Vector gz2 = gpu.allocate(a.rows());
+                        double grz2 = gpu.choleskySolveDot(plain, gpu.upload(r), gz2);
+                        assertClose(z, down(gpu, gz2), 1e-12, at + " z (factor bound by bind)");
+                        assertClose(rz, grz2, absDot(r, z), 1e-12, at + " r.z (factor bound by bind)");
                     }
                 }
             }
@@ -306,13 +373,15 @@ class CudaConformanceTest {
         CudaBackend gpu = kernelsOnly;
         CsrMatrix a = TestMatrices.poisson3d(4);
         Ic0.Factor factor = Ic0.factor(a);
-        try (BoundOperator lower = gpu.bind(factor.lower()); BoundOperator st = gpu.bind(Stencil7Operator.poisson(4, 4, 4))) {
+        try (BoundOperator lower = gpu.bind(factor.lower()); BoundOperator st = gpu.bind(Stencil7Operator.poisson(4, 4, 4));
+             BoundOperator otherFactor = withLibraries.bindTriangularFactor(factor.lower())) {
             Vector r = gpu.upload(TestMatrices.randomVector(64, 1));
             Vector z = gpu.allocate(64);
-            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
-                    () -> gpu.choleskySolveDot(lower, r, z));
-            assertTrue(e.getMessage().contains("IC(0)"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> gpu.choleskySolveDot(otherFactor, r, z),
+                    "factor of another CUDA backend");
+            assertThrows(IllegalArgumentException.class, () -> gpu.choleskySolveDot(lower, r, r), "r and z alias");
             assertThrows(UnsupportedOperationException.class, () -> gpu.sorSweep(st, r, z, 1.0, SweepDirection.FORWARD));
+            assertThrows(UnsupportedOperationException.class, () -> gpu.choleskySolveDot(st, r, z));
             Vector host = new ReferenceBackend().allocate(64);
             assertThrows(IllegalArgumentException.class, () -> gpu.dot(host, r));
             assertThrows(IllegalArgumentException.class, () -> withLibraries.dot(r, r), "vector of another CUDA backend");
@@ -366,26 +435,35 @@ class CudaConformanceTest {
                     "cg poisson stencil");
             assertSameSolve(new ConjugateGradient(options, new Jacobi()), spd, new ReferenceBackend(), gpu, 1, "jacobi-pcg spd");
             Preconditioner ssor = new SsorPreconditioner(1.2);
-            assertSameSolve(new ConjugateGradient(options, ssor), poisson, new ColouredReferenceBackend(), gpu, 1,
+            assertSameSolve(new ConjugateGradient(options, ssor), poisson, new ReferenceBackend(), gpu, 1, "ssor-pcg poisson");
+            assertSameSolve(new ConjugateGradient(options, ssor), spd, new ReferenceBackend(), gpu, 1, "ssor-pcg spd");
+            Preconditioner ssorMc = new SsorPreconditioner(1.2, Ordering.MULTICOLOUR);
+            assertSameSolve(new ConjugateGradient(options, ssorMc), poisson, new ReferenceBackend(), gpu, 1,
                     "multicolour ssor-pcg poisson");
-            assertSameSolve(new ConjugateGradient(options, ssor), spd, new ColouredReferenceBackend(), gpu, 1,
+            assertSameSolve(new ConjugateGradient(options, ssorMc), spd, new ReferenceBackend(), gpu, 1,
                     "multicolour ssor-pcg spd");
-            assertSameSolve(new ConjugateGradient(options, ssor), Stencil7Operator.poisson(16, 16, 16),
-                    new ColouredReferenceBackend(), gpu, 1, "multicolour ssor-pcg stencil (assembled)");
+            assertSameSolve(new ConjugateGradient(options, ssorMc), Stencil7Operator.poisson(16, 16, 16),
+                    new ReferenceBackend(), gpu, 1, "multicolour ssor-pcg stencil (assembled)");
+            assertSameSolve(new ConjugateGradient(options, new Ic0()), poisson, new ReferenceBackend(), gpu, 1, "ic0-pcg poisson");
+            assertSameSolve(new ConjugateGradient(options, new Ic0()), spd, new ReferenceBackend(), gpu, 1, "ic0-pcg spd");
+            assertSameSolve(new ConjugateGradient(options, new Mic0()), poisson, new ReferenceBackend(), gpu, 1,
+                    "mic0-pcg poisson");
         }
     }
 
     @Test
-    void stationarySolvesMatchTheColourOrderedReference() {
+    void stationarySolvesMatchTheReferenceInTheSameOrdering() {
         SolverOptions options = SolverOptions.defaults().withRtol(1e-7).withMaxIterations(5000);
         CsrMatrix poisson = TestMatrices.poisson3d(12);
         for (CudaBackend gpu : backends()) {
-            assertSameSolve(StationaryIteration.sor(options.withOmega(1.6)), poisson, new ColouredReferenceBackend(), gpu, 1,
-                    "sor");
-            assertSameSolve(StationaryIteration.ssor(options.withOmega(1.4)), poisson, new ColouredReferenceBackend(), gpu, 1,
-                    "ssor");
-            assertSameSolve(StationaryIteration.gaussSeidel(options, SweepDirection.BACKWARD), poisson,
-                    new ColouredReferenceBackend(), gpu, 1, "gs-backward");
+            for (Ordering ordering : Ordering.values()) {
+                assertSameSolve(StationaryIteration.sor(options.withOmega(1.6), ordering), poisson, new ReferenceBackend(),
+                        gpu, 1, "sor " + ordering);
+                assertSameSolve(StationaryIteration.ssor(options.withOmega(1.4), ordering), poisson, new ReferenceBackend(),
+                        gpu, 1, "ssor " + ordering);
+                assertSameSolve(StationaryIteration.gaussSeidel(options, SweepDirection.BACKWARD, ordering), poisson,
+                        new ReferenceBackend(), gpu, 1, "gs-backward " + ordering);
+            }
         }
     }
 

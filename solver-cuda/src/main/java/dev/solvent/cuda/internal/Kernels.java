@@ -40,7 +40,7 @@ public final class Kernels implements AutoCloseable {
             "solvent_csr_residual", "solvent_stencil7_spmv", "solvent_stencil7_spmv_dot", "solvent_stencil7_residual");
     /** Entry points of relax.ptx that this class launches. */
     public static final List<String> RELAX_ENTRIES = List.of("solvent_colour_sor", "solvent_colour_ssor_forward",
-            "solvent_colour_ssor_backward");
+            "solvent_colour_ssor_backward", "solvent_ic_forward", "solvent_ic_backward");
     /** Entry points of ot.ptx (entropic optimal transport) that this class launches. */
     public static final List<String> OT_ENTRIES = List.of("solvent_ot_row_step", "solvent_ot_column_step",
             "solvent_ot_plan_rows", "solvent_ot_plan_cols", "solvent_ot_count_nonfinite", "solvent_ot_null_dot",
@@ -299,9 +299,13 @@ public final class Kernels implements AutoCloseable {
         return finish(g);
     }
 
-    // ---- multicolour relaxation ---------------------------------------------------------------
+    // ---- scheduled relaxation (colours or dependency levels) -----------------------------------
 
-    /** A CSR matrix with its colour ordering on the device, as the relaxation kernels need it. */
+    /**
+     * A CSR matrix with a grouping of its rows on the device, as the relaxation kernels need it:
+     * the colours of a multicolouring, or the dependency levels of the natural ordering (then
+     * {@code colour} holds each row's level and the kernels compute the lexicographic sweep).
+     */
     public record ColouredCsr(int n, DeviceBuffer rp, DeviceBuffer ci, DeviceBuffer v, DeviceBuffer diag,
                               DeviceBuffer order, DeviceBuffer colour, int[] colourPtr) {
         int colours() {
@@ -337,6 +341,44 @@ public final class Kernels implements AutoCloseable {
             used = Math.max(used, g);
             launch("solvent_colour_ssor_backward", g, first, count, m.order, m.rp, m.ci, m.v, m.diag, m.colour,
                     r, z, omega, partial);
+        }
+        return finish(used);
+    }
+
+    // ---- IC(0) / MIC(0) triangular solves, level by level ----------------------------------------
+
+    /**
+     * An incomplete Cholesky factor on the device as the level-scheduled solves take it
+     * (dev.solvent.backend.TriangularFactor's arrays): rows listed level by level in {@code order},
+     * level l at {@code order[levelPtr[l] .. levelPtr[l+1])}.
+     */
+    public record LevelFactor(int n, DeviceBuffer order, int[] levelPtr, DeviceBuffer lp, DeviceBuffer lc,
+                              DeviceBuffer lv, DeviceBuffer up, DeviceBuffer uc, DeviceBuffer uv,
+                              DeviceBuffer scale) {
+        int levels() {
+            return levelPtr.length - 1;
+        }
+    }
+
+    /**
+     * Solves {@code L L^T z = r}: the forward pass, one launch per level in order, accumulating
+     * {@code r . z} in the partials; the backward pass, one launch per level in reverse; then the
+     * reduction. Returns {@code r . z}.
+     */
+    public double icSolveDot(LevelFactor f, DeviceBuffer r, DeviceBuffer z) {
+        device.zero(partial, (long) maxBlocks * Sizeof.DOUBLE);
+        int used = 1;
+        for (int l = 0; l < f.levels(); l++) {
+            int first = f.levelPtr[l];
+            int count = f.levelPtr[l + 1] - first;
+            int g = blocks(count);
+            used = Math.max(used, g);
+            launch("solvent_ic_forward", g, first, count, f.order, f.lp, f.lc, f.lv, f.scale, r, z, partial);
+        }
+        for (int l = f.levels() - 1; l >= 0; l--) {
+            int first = f.levelPtr[l];
+            int count = f.levelPtr[l + 1] - first;
+            launch("solvent_ic_backward", blocks(count), first, count, f.order, f.up, f.uc, f.uv, z);
         }
         return finish(used);
     }

@@ -280,6 +280,43 @@ class KernelLaunchTest {
     }
 
     @Test
+    void incompleteCholeskySolveLaunchesOneKernelPerLevelEachWay() throws IOException {
+        DeviceBuffer order = fake(8);
+        DeviceBuffer lp = fake(8);
+        DeviceBuffer lc = fake(8);
+        DeviceBuffer lv = fake(8);
+        DeviceBuffer up = fake(8);
+        DeviceBuffer uc = fake(8);
+        DeviceBuffer uv = fake(8);
+        DeviceBuffer scale = fake(8);
+        DeviceBuffer r = fake(8);
+        DeviceBuffer z = fake(8);
+        // Three levels of 1, 600 and 4000 rows.
+        int[][] levels = {{0, 1}, {1, 600}, {601, 4000}};
+        Kernels.LevelFactor f = new Kernels.LevelFactor(4601, order, new int[] {0, 1, 601, 4601}, lp, lc, lv, up, uc, uv,
+                scale);
+        assertEquals(42.0, kernels.icSolveDot(f, r, z));
+        // The partials are zeroed before the forward launches add r.z to them.
+        assertEquals(List.of("partial@0"), zeroed);
+        int used = 0;
+        for (int l = 0; l < 3; l++) {
+            expect(l, "solvent_ic_forward", map("first", levels[l][0], "count", levels[l][1], "order", order, "lp", lp,
+                    "lc", lc, "lv", lv, "scale", scale, "r", r, "z", z, "partial", partial));
+            used = Math.max(used, launches.get(l).blocks());
+        }
+        assertEquals(1, launches.get(0).blocks(), "one row, one block");
+        assertEquals(3, launches.get(1).blocks(), "ceil(600 / 256) blocks");
+        for (int l = 2; l >= 0; l--) {
+            int index = 3 + (2 - l);
+            expect(index, "solvent_ic_backward", map("first", levels[l][0], "count", levels[l][1], "order", order,
+                    "up", up, "uc", uc, "uv", uv, "z", z));
+        }
+        expectReduce(6, used);
+        assertEquals(MAX_BLOCKS, used, "4000 rows fill the capped grid");
+        assertEquals(7, launches.size());
+    }
+
+    @Test
     void optimalTransportLaunchersPassTheirArgumentsInKernelOrder() throws IOException {
         int n = 5;
         int m = 3000;
