@@ -20,14 +20,14 @@ import dev.solvent.matrix.CsrMatrix;
  * it), each row becomes its own block and the levels are {@link LevelSchedule}'s.
  *
  * <p>Rule: blocks are cut at every row that does not couple with its predecessor; the schedule
- * keeps those blocks when their critical path (the sum over levels of the largest block) allows at
- * least {@value #MIN_PARALLELISM}-way parallelism or at least as much as single rows would, and
- * falls back to single-row blocks otherwise.
+ * keeps those blocks when their critical path (the sum over levels of the largest block) leaves at
+ * least the wanted parallelism (rows / critical path), or at least as much as single rows would,
+ * and falls back to single-row blocks otherwise. On a 2D grid the lines form one chain (each
+ * depends on the one before), so it falls back; on an n^3 grid the blocks give about n/2-way
+ * parallelism. Either way the arithmetic is the natural ordering's, so the choice changes speed,
+ * never results.
  */
 public final class BlockSchedule {
-
-    /** Parallelism (rows / critical path) that blocks must reach to be kept. */
-    public static final int MIN_PARALLELISM = 16;
 
     private final int size;
     private final int[] blockStart;
@@ -46,23 +46,26 @@ public final class BlockSchedule {
     /**
      * For relaxation over a square matrix: rows couple where {@code a_ij} or {@code a_ji} is stored.
      *
+     * @param parallelism the rows-per-critical-path ratio wanted from blocks (say 4 per thread);
+     *                    1 always keeps the blocks
      * @throws IllegalArgumentException if the matrix is not square
      */
-    public static BlockSchedule of(CsrMatrix a) {
-        return build(a, true);
+    public static BlockSchedule of(CsrMatrix a, int parallelism) {
+        return build(a, true, parallelism);
     }
 
     /**
      * For a lower-triangular factor: row i couples with the rows {@code j < i} where {@code l_ij}
      * is stored. A backward solve with {@code L^T} runs the same levels in reverse.
      *
+     * @param parallelism as for {@link #of}
      * @throws IllegalArgumentException if the matrix is not square
      */
-    public static BlockSchedule ofLower(CsrMatrix lower) {
-        return build(lower, false);
+    public static BlockSchedule ofLower(CsrMatrix lower, int parallelism) {
+        return build(lower, false, parallelism);
     }
 
-    private static BlockSchedule build(CsrMatrix a, boolean symmetrise) {
+    private static BlockSchedule build(CsrMatrix a, boolean symmetrise, int parallelism) {
         if (!a.isSquare()) {
             throw new IllegalArgumentException("level scheduling needs a square matrix, got " + a.rows() + " x " + a.cols());
         }
@@ -129,7 +132,7 @@ public final class BlockSchedule {
         LevelSchedule rows = symmetrise ? LevelSchedule.of(a) : LevelSchedule.ofLower(a);
         long blockParallelism = path == 0 ? n : n / path;
         long rowParallelism = rows.levels() == 0 ? n : n / rows.levels();
-        if (n > 0 && blockParallelism < Math.min(MIN_PARALLELISM, rowParallelism)) {
+        if (n > 0 && blockParallelism < Math.min(parallelism, rowParallelism)) {
             int[] order = rows.order();
             int[] ends = new int[n];
             for (int t = 0; t < n; t++) {

@@ -270,11 +270,22 @@ class ParallelCpuConformanceTest {
     @ParameterizedTest(name = "threads={0}, grid {1}x{2}x{3}")
     @MethodSource("threadsAndGrids")
     void scheduledRecurrencesEqualTheReferenceOnGrids(int threads, int nx, int ny, int nz) {
-        checkRecurrences(cpu(threads), Stencil7Operator.poisson(nx, ny, nz).toCsr(), new Random(nx * 31L + ny * 7L + nz));
+        CsrMatrix a = Stencil7Operator.poisson(nx, ny, nz).toCsr();
+        checkRecurrences(cpu(threads), a, new Random(nx * 31L + ny * 7L + nz));
+        if (nx == 10 && threads <= 3) {
+            // 576 lines in 47 levels: enough for the block schedule (grid lines) on up to 3 threads,
+            // each level split over the threads (grain 1) but the first and the last, one line each,
+            // which the caller runs alone.
+            Map<String, Object> report = cpu(threads).prepareRelaxation(cpu(threads).bind(a), Ordering.NATURAL);
+            assertEquals("576 runs of consecutive rows", report.get("blocks"), report.toString());
+            assertEquals(47, report.get("levels"));
+            assertEquals(threads == 1 ? 0 : 45, report.get("parallelLevels"), report.toString());
+            assertEquals(threads == 1 ? 1 : 2, report.get("serialStretches"), report.toString());
+        }
     }
 
     static Stream<Arguments> threadsAndGrids() {
-        int[][] grids = {{1, 1, 1}, {1, 5, 3}, {7, 1, 2}, {5, 4, 3}, {2, 2, 9}, {9, 8, 7}, {16, 12, 11}};
+        int[][] grids = {{1, 1, 1}, {1, 5, 3}, {7, 1, 2}, {5, 4, 3}, {2, 2, 9}, {9, 8, 7}, {16, 12, 11}, {10, 24, 24}};
         List<Arguments> cases = new ArrayList<>();
         for (int t : THREADS) {
             for (int[] g : grids) {

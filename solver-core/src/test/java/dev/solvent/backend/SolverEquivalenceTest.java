@@ -7,8 +7,10 @@ import dev.solvent.backend.cpu.ParallelCpuBackend;
 import dev.solvent.matrix.CsrMatrix;
 import dev.solvent.matrix.LinearOperator;
 import dev.solvent.matrix.Stencil7Operator;
+import dev.solvent.order.Ordering;
 import dev.solvent.precond.Ic0;
 import dev.solvent.precond.Jacobi;
+import dev.solvent.precond.Mic0;
 import dev.solvent.precond.NoPreconditioner;
 import dev.solvent.precond.Preconditioner;
 import dev.solvent.precond.SsorPreconditioner;
@@ -56,7 +58,8 @@ class SolverEquivalenceTest {
     }
 
     static List<Supplier<Preconditioner>> preconditioners() {
-        return List.of(() -> NoPreconditioner.INSTANCE, Jacobi::new, () -> new SsorPreconditioner(1.2), Ic0::new);
+        return List.of(() -> NoPreconditioner.INSTANCE, Jacobi::new, () -> new SsorPreconditioner(1.2),
+                () -> new SsorPreconditioner(1.2, Ordering.MULTICOLOUR), Ic0::new, Mic0::new);
     }
 
     static Stream<Arguments> cases() {
@@ -113,10 +116,20 @@ class SolverEquivalenceTest {
         return problems().stream().filter(p -> p.operator() instanceof CsrMatrix);
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("assembledProblems")
-    void ssorIterationTakesTheSameIterationsOnBothBackends(Problem problem) {
-        StationaryIteration ssor = StationaryIteration.ssor(SolverOptions.defaults().withRtol(1e-6).withOmega(1.5));
+    static Stream<Arguments> assembledProblemsAndOrderings() {
+        List<Arguments> cases = new ArrayList<>();
+        assembledProblems().forEach(p -> {
+            for (Ordering o : Ordering.values()) {
+                cases.add(Arguments.of(p, o));
+            }
+        });
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("assembledProblemsAndOrderings")
+    void ssorIterationTakesTheSameIterationsOnBothBackends(Problem problem, Ordering ordering) {
+        StationaryIteration ssor = StationaryIteration.ssor(SolverOptions.defaults().withRtol(1e-6).withOmega(1.5), ordering);
         double[] b = rhs(problem.assembled());
         double[] xRef = new double[b.length];
         SolveResult ref = solve(ssor, problem.operator(), new ReferenceBackend(), b, xRef);

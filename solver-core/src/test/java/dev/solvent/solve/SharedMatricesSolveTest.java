@@ -79,6 +79,49 @@ class SharedMatricesSolveTest {
         }
     }
 
+    /**
+     * Every SPD matrix with IC(0) and MIC(0) at their defaults (diagonal shift on breakdown), to
+     * rtol 1e-8 from a random right-hand side (b = A 1 would be solved exactly by MIC(0), which
+     * keeps row sums), the residual recomputed here; and the shift engaged exactly where the
+     * unshifted factorisation breaks down.
+     */
+    @ParameterizedTest(name = "{0} with cg/{1}")
+    @CsvSource({
+        "bcsstk01.mtx, ic0", "bcsstk01.mtx, mic0",
+        "bcsstk04.mtx, ic0", "bcsstk04.mtx, mic0",
+        "bcsstk13.mtx, ic0", "bcsstk13.mtx, mic0",
+        "nos4.mtx, ic0", "nos4.mtx, mic0",
+        "gr_30_30.mtx, ic0", "gr_30_30.mtx, mic0",
+        "fv1.mtx, ic0", "fv1.mtx, mic0",
+        "bodyy4.mtx, ic0", "bodyy4.mtx, mic0",
+        "ani4.mtx, ic0", "ani4.mtx, mic0",
+    })
+    void everySpdMatrixConvergesWithShiftedIncompleteCholesky(String file, String pc) throws Exception {
+        CsrMatrix a = read(file);
+        java.util.Random rnd = new java.util.Random(file.hashCode());
+        double[] b = new double[a.rows()];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = rnd.nextDouble() - 0.5;
+        }
+        double[] x = new double[a.rows()];
+        SolverOptions options = SolverOptions.defaults().withRtol(1e-8).withMaxIterations(20_000);
+        try (BoundSolver solver = Solvers.create("cg", pc, options).setup(a, backend)) {
+            SolveResult r = solver.solve(b, x);
+            assertEquals(ConvergedReason.CONVERGED_RTOL, r.reason(), file + ": " + r);
+            double independent = Residuals.relative(a, x, b);
+            assertTrue(independent <= 1e-8, file + ": recomputed relative residual " + independent);
+            @SuppressWarnings("unchecked")
+            java.util.Map<String, Object> report = (java.util.Map<String, Object>) solver.setupReport().get("preconditioner");
+            double omega = pc.equals("mic0") ? dev.solvent.precond.Mic0.DEFAULT_RELAXATION : 0.0;
+            boolean plainBreaksDown = !dev.solvent.precond.IncompleteCholesky.factor(a, pc, omega, ShiftPolicy.off())
+                    .succeeded();
+            int retries = ((Number) report.get("retries")).intValue();
+            double shift = ((Number) report.get("shift")).doubleValue();
+            assertEquals(plainBreaksDown, retries > 0, file + " " + pc + ": " + report);
+            assertEquals(plainBreaksDown, shift > 0, file + " " + pc + ": " + report);
+        }
+    }
+
     @Test
     void ic0BreakdownOnBcsstk13IsReportedNotHiddenWhenTheShiftIsOff() throws Exception {
         // IC(0) of this ill-conditioned stiffness matrix meets a non-positive pivot: without the

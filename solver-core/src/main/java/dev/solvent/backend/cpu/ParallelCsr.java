@@ -64,6 +64,9 @@ public final class ParallelCsr extends HostCsr {
         return split;
     }
 
+    /** Blocks per level and thread a block schedule must offer to be kept over single rows. */
+    static final int BLOCKS_PER_THREAD = 4;
+
     private Scheduled scheduledNatural;
     private Scheduled scheduledMulticolour;
 
@@ -78,8 +81,9 @@ public final class ParallelCsr extends HostCsr {
         if (ordering == Ordering.NATURAL) {
             if (scheduledNatural == null) {
                 diagonalPositions();
-                scheduledNatural = Scheduled.natural(BlockSchedule.of(matrix()), matrix().rowPtr(), split.length - 1,
-                        owner.grain(), true);
+                int threads = split.length - 1;
+                scheduledNatural = Scheduled.natural(BlockSchedule.of(matrix(), BLOCKS_PER_THREAD * threads),
+                        matrix().rowPtr(), threads, owner.grain(), true);
             }
             return scheduledNatural;
         }
