@@ -3,6 +3,9 @@ package dev.solvent.cli;
 import dev.solvent.backend.Backend;
 import dev.solvent.io.MatrixMarket;
 import dev.solvent.matrix.CsrMatrix;
+import dev.solvent.precond.Mic0;
+import dev.solvent.precond.PreconditionerOptions;
+import dev.solvent.precond.ShiftPolicy;
 import dev.solvent.solve.BoundSolver;
 import dev.solvent.solve.IterativeSolver;
 import dev.solvent.solve.SolveResult;
@@ -35,12 +38,28 @@ final class SolveCommand implements Callable<Integer> {
     Path initialGuessFile;
 
     @Option(names = "--solver", defaultValue = "cg", paramLabel = "NAME",
-            description = "cg, sor, ssor, gs, gs-backward or gs-symmetric. Default: ${DEFAULT-VALUE}.")
+            description = {"cg, sor, ssor, gs, gs-backward or gs-symmetric (natural row order), or sor-mc, ssor-mc,"
+                    + " gs-mc, gs-backward-mc, gs-symmetric-mc (multicolour order: a different method, converges"
+                    + " differently). Default: ${DEFAULT-VALUE}."})
     String solver;
 
     @Option(names = "--pc", defaultValue = "none", paramLabel = "NAME",
-            description = "Preconditioner for cg: none, jacobi, ssor or ic0. Default: ${DEFAULT-VALUE}.")
+            description = {"Preconditioner for cg: none, jacobi, ssor, ssor-mc (multicolour), ic0 (incomplete"
+                    + " Cholesky, shifted on breakdown), mic0 (modified IC(0)), or auto (amg when available, else"
+                    + " shifted ic0; the setup report says which and why). Default: ${DEFAULT-VALUE}."})
     String preconditioner;
+
+    @Option(names = "--pc-shift", defaultValue = "auto", paramLabel = "SPEC",
+            description = {"What ic0/mic0 do on a non-positive pivot: auto (retry on A + alpha diag(A) from alpha"
+                    + " 1e-3, doubling, up to 30 retries), off (report the breakdown), or INITIAL[,GROWTH[,RETRIES]]"
+                    + " such as 1e-2,4,10. The shift used and the retries are in the setup report."
+                    + " Default: ${DEFAULT-VALUE}."})
+    String pcShift;
+
+    @Option(names = "--mic-relax", defaultValue = "" + Mic0.DEFAULT_RELAXATION, paramLabel = "OMEGA",
+            description = {"MIC(0) relaxation in [0, 1]: the fraction of dropped fill added to the diagonal"
+                    + " (1 keeps row sums exactly, 0 is IC(0)). Default: ${DEFAULT-VALUE}."})
+    double micRelax;
 
     @Option(names = "--rtol", defaultValue = "1e-8", description = "Stop when ||b - Ax|| <= rtol ||b|| (or atol). Default: ${DEFAULT-VALUE}.")
     double rtol;
@@ -72,8 +91,10 @@ final class SolveCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SolverOptions checked;
+        PreconditionerOptions pcOptions;
         try {
             checked = SolverOptions.defaults().withRtol(rtol).withAtol(atol).withMaxIterations(maxIterations).withOmega(omega);
+            pcOptions = new PreconditionerOptions(ShiftPolicy.parse(pcShift), micRelax);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -103,7 +124,7 @@ final class SolveCommand implements Callable<Integer> {
                 .withListener(progress);
         IterativeSolver iterative;
         try {
-            iterative = Solvers.create(solver, preconditioner, options);
+            iterative = Solvers.create(solver, preconditioner, options, pcOptions);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -93,7 +93,8 @@ class SolventCommandTest {
     @Test
     void everySolverNameRunsFromTheCommandLine(@TempDir Path dir) throws Exception {
         Path a = writeTridiagonal(dir);
-        for (String solver : List.of("cg", "sor", "ssor", "gs", "gs-backward", "gs-symmetric")) {
+        for (String solver : List.of("cg", "sor", "ssor", "gs", "gs-backward", "gs-symmetric", "sor-mc", "ssor-mc", "gs-mc",
+                "gs-backward-mc", "gs-symmetric-mc")) {
             Run r = run("solve", a.toString(), "--solver", solver, "--omega", "1.1", "--json");
             assertEquals(0, r.status(), solver + ": " + r.err());
             assertEquals(solver, string(r.out(), "solver"));
@@ -226,5 +227,55 @@ class SolventCommandTest {
         Run r = run("solve", "--help");
         assertEquals(0, r.status());
         assertTrue(r.out().contains("A * ones"), r.out());
+        for (String s : List.of("--pc-shift", "--mic-relax", "mic0", "auto", "ssor-mc", "sor-mc")) {
+            assertTrue(r.out().contains(s), s + " missing from --help:\n" + r.out());
+        }
+    }
+
+    /** Kershaw's 4 x 4 SPD matrix, on which unshifted IC(0) breaks down at row 4 (1-based). */
+    private static Path writeKershaw(Path dir) throws Exception {
+        Path file = dir.resolve("kershaw.mtx");
+        Files.writeString(file, "%%MatrixMarket matrix coordinate real symmetric\n4 4 8\n"
+                + "1 1 3\n2 1 -2\n4 1 2\n2 2 3\n3 2 -2\n3 3 3\n4 3 -2\n4 4 3\n");
+        return file;
+    }
+
+    @Test
+    void ic0ShiftsOnBreakdownAndSaysSoUnlessTheShiftIsOff(@TempDir Path dir) throws Exception {
+        Path k = writeKershaw(dir);
+        Run shifted = run("solve", k.toString(), "--pc", "ic0", "--json");
+        assertEquals(0, shifted.status(), shifted.err());
+        assertEquals("CONVERGED_RTOL", string(shifted.out(), "reason"));
+        assertTrue(number(shifted.out(), "shift") > 0, shifted.out());
+        assertTrue(number(shifted.out(), "retries") >= 1, shifted.out());
+        assertTrue(number(shifted.out(), "relativeResidual") <= 1e-8);
+        Run text = run("solve", k.toString(), "--pc", "ic0");
+        assertTrue(text.out().contains("shift") && text.out().contains("retries"), text.out());
+        Run off = run("solve", k.toString(), "--pc", "ic0", "--pc-shift", "off", "--json");
+        assertEquals(SolventCommand.EXIT_NOT_CONVERGED, off.status());
+        assertEquals("DIVERGED_PRECONDITIONER_FAILED", string(off.out(), "reason"));
+        Run custom = run("solve", k.toString(), "--pc", "ic0", "--pc-shift", "0.5,2,3", "--json");
+        assertEquals(0, custom.status(), custom.err());
+        assertEquals(0.5, number(custom.out(), "shift"), 0.0);
+        assertEquals(1.0, number(custom.out(), "retries"), 0.0);
+    }
+
+    @Test
+    void mic0AndAutoRunAndReport(@TempDir Path dir) throws Exception {
+        Path a = writeTridiagonal(dir);
+        Run mic = run("solve", a.toString(), "--pc", "mic0", "--mic-relax", "0.5", "--json");
+        assertEquals(0, mic.status(), mic.err());
+        assertEquals("mic0", string(mic.out(), "preconditioner"));
+        assertEquals(0.5, number(mic.out(), "relaxation"), 0.0);
+        assertTrue(number(mic.out(), "relativeResidual") <= 1e-8);
+        Run auto = run("solve", a.toString(), "--pc", "auto");
+        assertEquals(0, auto.status(), auto.err());
+        assertTrue(auto.out().contains("auto") && auto.out().contains("chose "), auto.out());
+        Run badShift = run("solve", a.toString(), "--pc", "ic0", "--pc-shift", "sometimes");
+        assertEquals(2, badShift.status());
+        assertOneLineError(badShift, "shift policy");
+        Run badRelax = run("solve", a.toString(), "--pc", "mic0", "--mic-relax", "1.5");
+        assertEquals(2, badRelax.status());
+        assertOneLineError(badRelax, "relaxation");
     }
 }

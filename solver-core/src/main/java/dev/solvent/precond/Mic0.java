@@ -15,8 +15,14 @@ package dev.solvent.precond;
  */
 public final class Mic0 extends CholeskyPreconditioner {
 
-    /** The default relaxation: full compensation. */
-    public static final double DEFAULT_RELAXATION = 1.0;
+    /**
+     * The default relaxation, 0.99. Full compensation (1) makes the preconditioner exact on the
+     * constant vector, which drives the pivots of rows with little diagonal excess (Neumann-like
+     * rows: walls of a pressure problem) towards zero and costs iterations: at 64^3 Poisson, rtol
+     * 1e-6, random b, MIC(0)-PCG needs about 40 iterations with 1, 25 with 0.99 and 29 with 0.97;
+     * on the 64^3 fluid-pressure problem 1 breaks down (the shift then engages) and 0.99 needs 67.
+     */
+    public static final double DEFAULT_RELAXATION = 0.99;
 
     private final double relaxation;
 

@@ -34,7 +34,7 @@ final class Scheduled {
         }
         r.put("levels", blocks.levels());
         r.put("blocks", blocks.singleRows() ? "single rows" : blocks.blocks() + " runs of consecutive rows");
-        describe(r, plan);
+        describe(r, plan, "parallelLevels");
         return new Scheduled(blocks, null, plan, r);
     }
 
@@ -43,13 +43,14 @@ final class Scheduled {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("ordering", "multicolour");
         r.put("colours", rows.groups());
-        describe(r, plan);
+        describe(r, plan, "parallelColours");
         return new Scheduled(null, rows, plan, r);
     }
 
-    private static void describe(Map<String, Object> r, SchedulePlan plan) {
+    /** Threads, how many groups run split over them, and how many stretches of small groups the caller runs alone. */
+    private static void describe(Map<String, Object> r, SchedulePlan plan, String parallelKey) {
         r.put("threads", plan.threads);
-        r.put("parallelLevels", plan.parallelPhases);
+        r.put(parallelKey, plan.parallelPhases);
         r.put("serialStretches", plan.phases() - plan.parallelPhases);
     }
 }
