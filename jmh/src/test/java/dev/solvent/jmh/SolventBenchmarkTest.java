@@ -87,4 +87,37 @@ class SolventBenchmarkTest {
         assertTrue(c.iterations > 0);
         s.tearDown();
     }
+
+    @Test
+    void preconditionerApplyChecksAgainstTheReferenceAtBothThreadCounts() {
+        for (String pc : new String[] {"ic0", "mic0", "ssor", "ssor-mc"}) {
+            for (int threads : new int[] {1, 2}) {
+                PreconditionerApplyBenchmark b = new PreconditionerApplyBenchmark();
+                b.grid = 20;
+                b.pc = pc;
+                b.threads = threads;
+                b.setUp();
+                double rz = b.apply();
+                assertTrue(Double.isFinite(rz) && rz > 0, pc + ": r.z = " + rz);
+                b.tearDown();
+            }
+        }
+    }
+
+    @Test
+    void pcgIterationMatchesTheLibrarysPcgAndRestartsPastConvergence() {
+        for (String pc : new String[] {"none", "ic0", "ssor"}) {
+            PcgIterationBenchmark b = new PcgIterationBenchmark();
+            b.grid = 12;
+            b.pc = pc;
+            b.threads = 2;
+            b.setUp();
+            b.restart();
+            for (int k = 0; k < 300; k++) {
+                double rr = b.iteration();
+                assertTrue(Double.isFinite(rr) && rr > 0, pc + " iteration " + k + ": r.r = " + rr);
+            }
+            b.tearDown();
+        }
+    }
 }

@@ -19,13 +19,16 @@ import dev.solvent.matrix.CsrMatrix;
  * little parallelism (a banded finite-element matrix couples almost every row with the one before
  * it), each row becomes its own block and the levels are {@link LevelSchedule}'s.
  *
- * <p>Rule: blocks are cut at every row that does not couple with its predecessor; the schedule
- * keeps those blocks when their critical path (the sum over levels of the largest block) leaves at
- * least the wanted parallelism (rows / critical path), or at least as much as single rows would,
- * and falls back to single-row blocks otherwise. On a 2D grid the lines form one chain (each
- * depends on the one before), so it falls back; on an n^3 grid the blocks give about n/2-way
- * parallelism. Either way the arithmetic is the natural ordering's, so the choice changes speed,
- * never results.
+ * <p>Rule: the rows are first cut into RUNS at every row that does not couple with its
+ * predecessor (the grid lines); then every m consecutive runs, m = 1, 2, 4, ..., are merged into a
+ * block, as long as the critical path (the sum over levels of the largest block) leaves the wanted
+ * parallelism (rows / critical path): longer blocks stream memory better and need fewer joins, and
+ * with a wanted parallelism of 1 the whole matrix becomes one block, the plain row-by-row sweep.
+ * When even the runs leave too little parallelism and single rows would leave more, each row
+ * becomes its own block and the levels are {@link LevelSchedule}'s: on a 2D grid the lines form one
+ * chain (each depends on the one before). On a 128^3 grid with a wanted parallelism of 8, blocks of
+ * 8 lines give 143 levels. Either way the arithmetic is the natural ordering's, so the choice
+ * changes speed, never results.
  */
 public final class BlockSchedule {
 
@@ -72,29 +75,75 @@ public final class BlockSchedule {
         int n = a.rows();
         int[] rp = a.rowPtr();
         int[] ci = a.colIdx();
-        // Cut before row i unless i couples with i - 1.
-        boolean[] joined = new boolean[n];
-        for (int i = 1; i < n; i++) {
-            if (java.util.Arrays.binarySearch(ci, rp[i], rp[i + 1], i - 1) >= 0) {
-                joined[i] = true;
-            } else if (symmetrise && java.util.Arrays.binarySearch(ci, rp[i - 1], rp[i], i) >= 0) {
-                joined[i] = true;
-            }
-        }
-        int blocks = 0;
+        // Cut before row i unless i couples with i - 1: the runs between cuts.
+        int runs = 0;
+        int[] runStart = new int[n];
         for (int i = 0; i < n; i++) {
-            if (!joined[i]) {
-                blocks++;
+            boolean joined = i > 0 && (java.util.Arrays.binarySearch(ci, rp[i], rp[i + 1], i - 1) >= 0
+                    || symmetrise && java.util.Arrays.binarySearch(ci, rp[i - 1], rp[i], i) >= 0);
+            if (!joined) {
+                runStart[runs++] = i;
             }
         }
-        int[] start = new int[blocks];
+        // Merge every m consecutive runs into one block, m = 1, 2, 4, ...: the largest m that keeps
+        // the wanted parallelism wins (fewer, longer blocks stream better and need fewer joins).
+        Levels best = null;
+        for (int m = 1; runs > 0; m *= 2) {
+            int blocks = (runs + m - 1) / m;
+            int[] start = new int[blocks];
+            for (int b = 0; b < blocks; b++) {
+                start[b] = runStart[b * m];
+            }
+            Levels levels = levels(rp, ci, n, start, symmetrise);
+            if (best != null && levels.parallelism() < parallelism) {
+                break;
+            }
+            best = levels;
+            if (blocks == 1 || levels.parallelism() < parallelism) {
+                break;
+            }
+        }
+        if (n == 0) {
+            return new BlockSchedule(0, new int[0], new int[0], new int[] {0}, false);
+        }
+        if (best.parallelism() < parallelism) {
+            LevelSchedule rows = symmetrise ? LevelSchedule.of(a) : LevelSchedule.ofLower(a);
+            long rowParallelism = n / Math.max(1, rows.levels());
+            if (rowParallelism > best.parallelism()) {
+                int[] order = rows.order();
+                int[] ends = new int[n];
+                for (int t = 0; t < n; t++) {
+                    ends[t] = order[t] + 1;
+                }
+                return new BlockSchedule(n, order, ends, rows.groupPtr(), true);
+            }
+        }
+        int blocks = best.start.length;
+        int[][] listed = RowSchedule.listByGroup(best.level, best.levels);
+        int[] byLevel = listed[0];
+        int[] s = new int[blocks];
+        int[] e = new int[blocks];
+        for (int t = 0; t < blocks; t++) {
+            int bb = byLevel[t];
+            s[t] = best.start[bb];
+            e[t] = bb + 1 < blocks ? best.start[bb + 1] : n;
+        }
+        return new BlockSchedule(n, s, e, listed[1], false);
+    }
+
+    /** Block levels for blocks starting at {@code start}, and the critical path (sum over levels of the largest block). */
+    private record Levels(int n, int[] start, int[] level, int levels, long path) {
+        long parallelism() {
+            return path == 0 ? n : n / path;
+        }
+    }
+
+    private static Levels levels(int[] rp, int[] ci, int n, int[] start, boolean symmetrise) {
+        int blocks = start.length;
         int[] blockOf = new int[n];
-        int b = -1;
-        for (int i = 0; i < n; i++) {
-            if (!joined[i]) {
-                start[++b] = i;
-            }
-            blockOf[i] = b;
+        for (int b = 0; b < blocks; b++) {
+            int end = b + 1 < blocks ? start[b + 1] : n;
+            java.util.Arrays.fill(blockOf, start[b], end, b);
         }
         int[] level = new int[blocks];
         for (int bb = 0; bb < blocks; bb++) {
@@ -119,7 +168,6 @@ public final class BlockSchedule {
         for (int l : level) {
             levels = Math.max(levels, l + 1);
         }
-        // Critical path: per level, the largest block.
         long[] widest = new long[levels];
         for (int bb = 0; bb < blocks; bb++) {
             int end = bb + 1 < blocks ? start[bb + 1] : n;
@@ -129,27 +177,7 @@ public final class BlockSchedule {
         for (long w : widest) {
             path += w;
         }
-        LevelSchedule rows = symmetrise ? LevelSchedule.of(a) : LevelSchedule.ofLower(a);
-        long blockParallelism = path == 0 ? n : n / path;
-        long rowParallelism = rows.levels() == 0 ? n : n / rows.levels();
-        if (n > 0 && blockParallelism < Math.min(parallelism, rowParallelism)) {
-            int[] order = rows.order();
-            int[] ends = new int[n];
-            for (int t = 0; t < n; t++) {
-                ends[t] = order[t] + 1;
-            }
-            return new BlockSchedule(n, order, ends, rows.groupPtr(), true);
-        }
-        int[][] listed = RowSchedule.listByGroup(level, levels);
-        int[] byLevel = listed[0];
-        int[] s = new int[blocks];
-        int[] e = new int[blocks];
-        for (int t = 0; t < blocks; t++) {
-            int bb = byLevel[t];
-            s[t] = start[bb];
-            e[t] = bb + 1 < blocks ? start[bb + 1] : n;
-        }
-        return new BlockSchedule(n, s, e, listed[1], false);
+        return new Levels(n, start, level, levels, path);
     }
 
     /** Number of rows. */

@@ -31,10 +31,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * same expressions); reductions, whose summation order depends on the split, to 1e-12 relative
  * to {@code sum |terms|}, the scale of their rounding error (a plain relative error would be
  * meaningless for a dot product that cancels to nearly zero). The recurrences (SOR, SSOR, the
- * triangular solves) are level-scheduled on the parallel backend: natural SOR and the SSOR vector
- * keep the row-by-row arithmetic and must agree bit for bit; the triangular solve divides by the
- * diagonal once at setup and gathers the backward pass, so it agrees to rounding; the multicolour
- * kernels agree with the reference's sequential colour-ordered sweep to rounding.
+ * triangular solves) are level-scheduled on the parallel backend and divide by the diagonal once at
+ * setup, so they agree with the reference's row-by-row recurrences to rounding (1e-12 of the
+ * vector's largest entry); the multicolour kernels agree with the reference's sequential
+ * colour-ordered sweep to rounding.
  *
  * <p>The backends under test use grain 1, so that even the smallest inputs are split over every
  * thread; sizes cover n = 1, n below the thread count, n not divisible by it, and n not a
@@ -225,7 +225,7 @@ class ParallelCpuConformanceTest {
             double[] x2 = x0.clone();
             REF.sorSweep(ra, REF.wrap(b), REF.wrap(x1), 1.3, dir);
             cpu.sorSweep(ca, cpu.wrap(b), cpu.wrap(x2), 1.3, dir);
-            assertArrayEquals(x1, x2, "sorSweep " + dir);
+            assertCloseVectors(x1, x2, TOL, "sorSweep " + dir);
             x1 = x0.clone();
             x2 = x0.clone();
             REF.sorSweep(ra, REF.wrap(b), REF.wrap(x1), 1.3, dir, Ordering.MULTICOLOUR);
@@ -236,7 +236,7 @@ class ParallelCpuConformanceTest {
         double[] z2 = RandomProblems.vector(rnd, n);
         double s1 = REF.ssorApplyDot(ra, REF.wrap(b), REF.wrap(z1), 1.2);
         double s2 = cpu.ssorApplyDot(ca, cpu.wrap(b), cpu.wrap(z2), 1.2);
-        assertArrayEquals(z1, z2, "ssorApplyDot z");
+        assertCloseVectors(z1, z2, TOL, "ssorApplyDot z");
         assertReduction(s1, s2, absDot(b, z1), "ssorApplyDot r.z");
         z1 = new double[n];
         z2 = RandomProblems.vector(rnd, n);
@@ -273,14 +273,23 @@ class ParallelCpuConformanceTest {
         CsrMatrix a = Stencil7Operator.poisson(nx, ny, nz).toCsr();
         checkRecurrences(cpu(threads), a, new Random(nx * 31L + ny * 7L + nz));
         if (nx == 10 && threads <= 3) {
-            // 576 lines in 47 levels: enough for the block schedule (grid lines) on up to 3 threads,
-            // each level split over the threads (grain 1) but the first and the last, one line each,
-            // which the caller runs alone.
+            // 576 grid lines in 47 levels: blocks of whole lines on 2 and 3 threads, the levels split
+            // over the threads (grain 1) but the first and the last, which the caller runs alone;
+            // on one thread the whole matrix is one block, the plain row-by-row sweep.
             Map<String, Object> report = cpu(threads).prepareRelaxation(cpu(threads).bind(a), Ordering.NATURAL);
-            assertEquals("576 runs of consecutive rows", report.get("blocks"), report.toString());
-            assertEquals(47, report.get("levels"));
-            assertEquals(threads == 1 ? 0 : 45, report.get("parallelLevels"), report.toString());
-            assertEquals(threads == 1 ? 1 : 2, report.get("serialStretches"), report.toString());
+            String blocks = (String) report.get("blocks");
+            assertTrue(blocks.endsWith("runs of consecutive rows"), report.toString());
+            int count = Integer.parseInt(blocks.substring(0, blocks.indexOf(' ')));
+            int levels = (Integer) report.get("levels");
+            if (threads == 1) {
+                assertEquals(1, count, report.toString());
+                assertEquals(1, levels);
+                assertEquals(0, report.get("parallelLevels"));
+            } else {
+                assertEquals(0, 576 % count, "blocks of whole lines: " + report);
+                assertTrue(levels >= 23 && levels <= 47, report.toString());
+                assertEquals(levels - 2, report.get("parallelLevels"), report.toString());
+            }
         }
     }
 

@@ -138,29 +138,43 @@ class ScheduleTest {
     }
 
     @Test
-    void blocksOfAGridAreItsLinesOnDiagonalLevels() {
-        int nx = 10;
-        int ny = 7;
-        int nz = 5;
-        CsrMatrix a = Stencil7Operator.poisson(nx, ny, nz).toCsr();
-        BlockSchedule s = BlockSchedule.of(a, 1);
-        assertFalse(s.singleRows());
-        assertEquals(ny * nz, s.blocks());
-        assertEquals(ny + nz - 1, s.levels());
-        for (int b = 0; b < s.blocks(); b++) {
-            assertEquals(nx, s.blockEnd()[b] - s.blockStart()[b]);
-            assertEquals(0, s.blockStart()[b] % nx, "a block is a grid line");
+    void blocksOfAGridAreItsLinesOrRunsOfThemOnDiagonalLevels() {
+        int n = 16;
+        CsrMatrix a = Stencil7Operator.poisson(n, n, n).toCsr();
+        // Wanting 8-way parallelism: single lines give 4096 / (31 levels x 16 rows) = 8.3, pairs of
+        // lines would give less, so the blocks are the lines, on the levels j + k.
+        BlockSchedule lines = BlockSchedule.of(a, 8);
+        assertFalse(lines.singleRows());
+        assertEquals(n * n, lines.blocks());
+        assertEquals(2 * n - 1, lines.levels());
+        for (int b = 0; b < lines.blocks(); b++) {
+            assertEquals(n, lines.blockEnd()[b] - lines.blockStart()[b]);
+            assertEquals(0, lines.blockStart()[b] % n, "a block is a grid line");
         }
-        assertValidBlocks(a, s, true);
-        BlockSchedule lower = BlockSchedule.ofLower(a.lowerTriangle(), 1);
-        assertEquals(ny + nz - 1, lower.levels());
+        assertValidBlocks(a, lines, true);
+        BlockSchedule lower = BlockSchedule.ofLower(a.lowerTriangle(), 8);
+        assertEquals(2 * n - 1, lower.levels());
         assertValidBlocks(a.lowerTriangle(), lower, false);
-        // 35 lines in 11 levels give about 3 lines per level: too few for 8-way parallelism, so
-        // single rows (19 levels of 350 rows) are used there instead.
-        BlockSchedule wanting = BlockSchedule.of(a, 8);
+        // Wanting 4: runs of two lines still give enough, four would not.
+        BlockSchedule pairs = BlockSchedule.of(a, 4);
+        assertEquals(n * n / 2, pairs.blocks());
+        for (int b = 0; b < pairs.blocks(); b++) {
+            assertEquals(2 * n, pairs.blockEnd()[b] - pairs.blockStart()[b]);
+        }
+        assertValidBlocks(a, pairs, true);
+        // Wanting 1: one block, the plain row-by-row sweep.
+        BlockSchedule one = BlockSchedule.of(a, 1);
+        assertEquals(1, one.blocks());
+        assertEquals(1, one.levels());
+        assertEquals(0, one.blockStart()[0]);
+        assertEquals(n * n * n, one.blockEnd()[0]);
+        // A small grid cannot give 8-way parallelism with lines (35 lines in 11 levels), so single
+        // rows (19 levels of 350 rows) are used instead.
+        CsrMatrix small = Stencil7Operator.poisson(10, 7, 5).toCsr();
+        BlockSchedule wanting = BlockSchedule.of(small, 8);
         assertTrue(wanting.singleRows());
-        assertEquals(nx + ny + nz - 2, wanting.levels());
-        assertValidBlocks(a, wanting, true);
+        assertEquals(10 + 7 + 5 - 2, wanting.levels());
+        assertValidBlocks(small, wanting, true);
     }
 
     @Test

@@ -337,7 +337,7 @@ public final class ParallelCpuBackend extends HostBackend {
             throw new IllegalArgumentException("b and x must not be the same array");
         }
         ScheduleTask t = scheduleTask;
-        t.set(s, relaxationOf(a, "SOR"), omega, 0.0, bb, xx);
+        t.set(s, omega, 0.0, bb, xx);
         try {
             if (direction != SweepDirection.BACKWARD) {
                 t.mode = ScheduleTask.SOR_FORWARD;
@@ -373,7 +373,7 @@ public final class ParallelCpuBackend extends HostBackend {
             throw new IllegalArgumentException("r and z must not be the same array");
         }
         ScheduleTask t = scheduleTask;
-        t.set(s, relaxationOf(a, "SSOR"), omega, omega * (2.0 - omega), rr, zz);
+        t.set(s, omega, omega * (2.0 - omega), rr, zz);
         try {
             t.mode = ScheduleTask.SSOR_FORWARD;
             runSchedule(t, s.plan, false);
@@ -458,7 +458,7 @@ public final class ParallelCpuBackend extends HostBackend {
             t.phase = p;
             if (plan.parts[p] == 1) {
                 int base = p * stride;
-                ps[PAD] += t.range(plan.split[base], plan.split[base + 1]);
+                ps[PAD] += t.units(plan.split[base], plan.split[base + 1]);
             } else {
                 pool.run(t, plan.parts[p]);
             }
@@ -743,15 +743,13 @@ public final class ParallelCpuBackend extends HostBackend {
         int phase;
         int stride;
         int[] split;
-        // natural: blocks, and the matrix (rp/ci/v/diag) or the factor (lower p/c/v, upper p/c/v, scale)
+        int[] groupPtr;
+        int[] phaseGroup;
+        // natural: blocks; multicolour: the permutation
         int[] start;
         int[] end;
-        int[] rp;
-        int[] ci;
-        double[] v;
-        int[] diag;
-        // factor, or the multicolour layout (before = lower, after = upper)
         int[] perm;
+        // lower and upper parts and the row scale: a factor's, a split matrix's, or the colour layout's
         int[] lp;
         int[] lc;
         double[] lv;
@@ -766,7 +764,9 @@ public final class ParallelCpuBackend extends HostBackend {
         double omega;
         double c;
 
-        void set(Scheduled s, ParallelCsr a, double omega, double c, double[] in, double[] out) {
+        void set(Scheduled s, double omega, double c, double[] in, double[] out) {
+            groupPtr = s.groupPtr;
+            phaseGroup = s.plan.phaseGroup;
             if (s.rows != null) {
                 ScheduledRows rows = s.rows;
                 colour = true;
@@ -782,11 +782,13 @@ public final class ParallelCpuBackend extends HostBackend {
                 colour = false;
                 start = s.blocks.blockStart();
                 end = s.blocks.blockEnd();
-                CsrMatrix m = a.matrix();
-                rp = m.rowPtr();
-                ci = m.colIdx();
-                v = m.values();
-                diag = a.diagonalPositions();
+                lp = s.split.lowerPtr();
+                lc = s.split.lowerCol();
+                lv = s.split.lowerVal();
+                up = s.split.upperPtr();
+                uc = s.split.upperCol();
+                uv = s.split.upperVal();
+                scale = s.split.inverseDiagonal();
             }
             this.omega = omega;
             this.c = c;
@@ -795,6 +797,8 @@ public final class ParallelCpuBackend extends HostBackend {
         }
 
         void setFactor(ScheduledFactor f, double[] r, double[] z) {
+            groupPtr = f.scheduled.groupPtr;
+            phaseGroup = f.scheduled.plan.phaseGroup;
             colour = false;
             start = f.scheduled.blocks.blockStart();
             end = f.scheduled.blocks.blockEnd();
@@ -811,12 +815,10 @@ public final class ParallelCpuBackend extends HostBackend {
 
         void clear() {
             split = null;
+            groupPtr = null;
+            phaseGroup = null;
             start = null;
             end = null;
-            rp = null;
-            ci = null;
-            v = null;
-            diag = null;
             perm = null;
             lp = null;
             lc = null;
@@ -835,8 +837,31 @@ public final class ParallelCpuBackend extends HostBackend {
             int lo = split[base];
             int hi = split[base + 1];
             if (lo < hi) {
-                partials[(worker + 1) * PAD] += range(lo, hi);
+                partials[(worker + 1) * PAD] += units(lo, hi);
             }
+        }
+
+        /**
+         * The units {@code [lo, hi)} of the current phase, group by group (reversed for a backward
+         * pass): the natural kernels interleave blocks and must see one level per call.
+         */
+        double units(int lo, int hi) {
+            int g0 = phaseGroup[phase];
+            int g1 = phaseGroup[phase + 1];
+            if (g1 - g0 == 1) {
+                return range(lo, hi);
+            }
+            boolean backward = mode == CHOLESKY_BACKWARD || mode == SSOR_BACKWARD || mode == SOR_BACKWARD;
+            double sum = 0.0;
+            for (int q = 0; q < g1 - g0; q++) {
+                int g = backward ? g1 - 1 - q : g0 + q;
+                int a = Math.max(lo, groupPtr[g]);
+                int b = Math.min(hi, groupPtr[g + 1]);
+                if (a < b) {
+                    sum += range(a, b);
+                }
+            }
+            return sum;
         }
 
         double range(int lo, int hi) {
@@ -864,15 +889,15 @@ public final class ParallelCpuBackend extends HostBackend {
                     ScheduledKernels.choleskyBackward(start, end, up, uc, uv, out, lo, hi);
                     return 0.0;
                 case SSOR_FORWARD:
-                    ScheduledKernels.ssorForward(start, end, rp, ci, v, diag, in, out, omega, c, lo, hi);
+                    ScheduledKernels.ssorForward(start, end, lp, lc, lv, scale, in, out, omega, c, lo, hi);
                     return 0.0;
                 case SSOR_BACKWARD:
-                    return ScheduledKernels.ssorBackward(start, end, rp, ci, v, diag, in, out, omega, lo, hi);
+                    return ScheduledKernels.ssorBackward(start, end, up, uc, uv, in, out, omega, lo, hi);
                 case SOR_FORWARD:
-                    ScheduledKernels.sor(start, end, rp, ci, v, diag, in, out, omega, lo, hi, false);
+                    ScheduledKernels.sor(start, end, lp, lc, lv, up, uc, uv, scale, in, out, omega, lo, hi, false);
                     return 0.0;
                 case SOR_BACKWARD:
-                    ScheduledKernels.sor(start, end, rp, ci, v, diag, in, out, omega, lo, hi, true);
+                    ScheduledKernels.sor(start, end, lp, lc, lv, up, uc, uv, scale, in, out, omega, lo, hi, true);
                     return 0.0;
                 default:
                     throw new IllegalStateException("unknown scheduled kernel " + mode);

@@ -1,6 +1,7 @@
 package dev.solvent.backend.cpu;
 
 import dev.solvent.backend.HostCsr;
+import dev.solvent.backend.SplitMatrix;
 import dev.solvent.matrix.CsrMatrix;
 import dev.solvent.order.BlockSchedule;
 import dev.solvent.order.Ordering;
@@ -64,16 +65,22 @@ public final class ParallelCsr extends HostCsr {
         return split;
     }
 
-    /** Blocks per level and thread a block schedule must offer to be kept over single rows. */
-    static final int BLOCKS_PER_THREAD = 4;
+    /**
+     * The parallelism (rows over the critical path) a block schedule is asked for: 4 blocks per level
+     * and thread, so that a level's blocks balance over the threads; 1 on one thread, where the
+     * whole matrix is one block and the sweep is the plain row-by-row loop.
+     */
+    static int wantedParallelism(int threads) {
+        return threads == 1 ? 1 : 4 * threads;
+    }
 
     private Scheduled scheduledNatural;
     private Scheduled scheduledMulticolour;
 
     /**
      * The schedule of {@code ordering} with its plan, built on first use: blocks of rows by
-     * dependency level on the matrix itself for the natural ordering, a copy in colour order for the
-     * multicolour one.
+     * dependency level over the matrix split into its lower and upper parts for the natural
+     * ordering, a copy in colour order for the multicolour one.
      *
      * @throws IllegalArgumentException if a diagonal entry is missing or zero, or the matrix is not square
      */
@@ -82,8 +89,8 @@ public final class ParallelCsr extends HostCsr {
             if (scheduledNatural == null) {
                 diagonalPositions();
                 int threads = split.length - 1;
-                scheduledNatural = Scheduled.natural(BlockSchedule.of(matrix(), BLOCKS_PER_THREAD * threads),
-                        matrix().rowPtr(), threads, owner.grain(), true);
+                scheduledNatural = Scheduled.natural(BlockSchedule.of(matrix(), wantedParallelism(threads)),
+                        new SplitMatrix(matrix()), matrix().rowPtr(), threads, owner.grain(), true);
             }
             return scheduledNatural;
         }

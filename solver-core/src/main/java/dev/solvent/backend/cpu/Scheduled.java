@@ -1,14 +1,16 @@
 package dev.solvent.backend.cpu;
 
+import dev.solvent.backend.SplitMatrix;
 import dev.solvent.order.BlockSchedule;
 import dev.solvent.order.ScheduledRows;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A recurrence's schedule for one backend's pool: natural-ordering blocks on the matrix as it is
- * ({@link BlockSchedule}), or a multicolour layout copied into colour order ({@link ScheduledRows});
- * the plan that runs it; what it says in setup reports.
+ * A recurrence's schedule for one backend's pool: natural-ordering blocks ({@link BlockSchedule})
+ * over the matrix split into its lower and upper parts ({@link SplitMatrix}; for a triangular
+ * factor the {@link ScheduledFactor} holds the parts), or a multicolour layout copied into colour
+ * order ({@link ScheduledRows}); the plan that runs it; what it says in setup reports.
  */
 final class Scheduled {
 
@@ -16,17 +18,25 @@ final class Scheduled {
     final BlockSchedule blocks;
     /** Multicolour ordering: the matrix in colour order (null for the natural ordering). */
     final ScheduledRows rows;
+    /** Natural-ordering relaxation: the matrix's parts (null for a factor and for the multicolour ordering). */
+    final SplitMatrix split;
     final SchedulePlan plan;
+    /** Group g covers units {@code [groupPtr[g], groupPtr[g+1])} (levels over blocks, or colours over positions). */
+    final int[] groupPtr;
     final Map<String, Object> report;
 
-    private Scheduled(BlockSchedule blocks, ScheduledRows rows, SchedulePlan plan, Map<String, Object> report) {
+    private Scheduled(BlockSchedule blocks, ScheduledRows rows, SplitMatrix split, SchedulePlan plan,
+                      Map<String, Object> report) {
         this.blocks = blocks;
         this.rows = rows;
+        this.split = split;
         this.plan = plan;
+        this.groupPtr = blocks != null ? blocks.levelPtr() : rows.groupPtr();
         this.report = java.util.Collections.unmodifiableMap(report);
     }
 
-    static Scheduled natural(BlockSchedule blocks, int[] rowPtr, int threads, int grain, boolean withOrdering) {
+    static Scheduled natural(BlockSchedule blocks, SplitMatrix split, int[] rowPtr, int threads, int grain,
+                             boolean withOrdering) {
         SchedulePlan plan = SchedulePlan.of(blocks, rowPtr, threads, grain);
         Map<String, Object> r = new LinkedHashMap<>();
         if (withOrdering) {
@@ -35,7 +45,7 @@ final class Scheduled {
         r.put("levels", blocks.levels());
         r.put("blocks", blocks.singleRows() ? "single rows" : blocks.blocks() + " runs of consecutive rows");
         describe(r, plan, "parallelLevels");
-        return new Scheduled(blocks, null, plan, r);
+        return new Scheduled(blocks, null, split, plan, r);
     }
 
     static Scheduled multicolour(ScheduledRows rows, int threads, int grain) {
@@ -44,7 +54,7 @@ final class Scheduled {
         r.put("ordering", "multicolour");
         r.put("colours", rows.groups());
         describe(r, plan, "parallelColours");
-        return new Scheduled(null, rows, plan, r);
+        return new Scheduled(null, rows, null, plan, r);
     }
 
     /** Threads, how many groups run split over them, and how many stretches of small groups the caller runs alone. */

@@ -22,8 +22,8 @@ public final class ScheduledFactor implements BoundOperator {
     ScheduledFactor(CsrMatrix lower, ParallelCpuBackend owner, int threads, int grain) {
         this.owner = owner;
         this.factor = new TriangularFactor(lower);
-        BlockSchedule blocks = BlockSchedule.ofLower(lower, ParallelCsr.BLOCKS_PER_THREAD * threads);
-        this.scheduled = Scheduled.natural(blocks, lower.rowPtr(), threads, grain, false);
+        BlockSchedule blocks = BlockSchedule.ofLower(lower, ParallelCsr.wantedParallelism(threads));
+        this.scheduled = Scheduled.natural(blocks, null, lower.rowPtr(), threads, grain, false);
     }
 
     @Override
