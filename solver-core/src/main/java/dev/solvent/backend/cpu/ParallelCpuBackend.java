@@ -34,19 +34,27 @@ import java.util.Map;
  * differs from the reference backend's single running sum only by rounding.
  *
  * <p><b>Recurrences.</b> SOR sweeps, the SSOR preconditioner and the IC(0)/MIC(0) triangular
- * solves are recurrences (row i may need rows before it). They run SCHEDULED: the rows are grouped so
- * that rows of one group never couple (dependency levels, {@link dev.solvent.order.LevelSchedule},
- * for the natural ordering and the triangular factors; colours, {@link dev.solvent.order.MulticolorOrdering},
- * for the multicolour ordering), the matrix is copied once into group order
- * ({@link ScheduledRows}: each worker then streams a contiguous stretch of it), and the groups run
- * one after another, the rows of a large group split over the workers ({@link SchedulePlan}), a
- * join between groups. Vectors keep their natural numbering. In the natural ordering the arithmetic
- * is the row-by-row recurrence's, with each row's diagonal division done once at setup, so results
- * equal the reference backend's to rounding; the multicolour ordering is a different method (the
- * natural ordering of {@code P A P^T}) and equals the reference's multicolour sweep to rounding. The
- * schedule is made once per matrix: {@link #bindTriangularFactor} for a factor,
- * {@link #prepareRelaxation} (or the first sweep) for relaxation. A factor bound with plain
- * {@link #bind} still works, solved row by row on the caller.
+ * solves are recurrences (row i may need rows before it). They run SCHEDULED:
+ * <ul>
+ *   <li>natural ordering: the rows are cut into blocks of consecutive rows and the blocks grouped by
+ *       dependency level ({@link dev.solvent.order.BlockSchedule}: on a 3D grid, runs of grid
+ *       lines; single rows where lines leave no parallelism); the blocks of a level run on the
+ *       workers, four interleaved per worker so that their recurrences overlap, each block's rows
+ *       in natural order, the levels one after another with a join between them
+ *       ({@link SchedulePlan}). SSOR and SOR read a copy of A split into its lower and upper parts
+ *       with each row divided by its diagonal ({@link dev.solvent.backend.SplitMatrix}); the
+ *       triangular solves read the factor as {@link dev.solvent.backend.TriangularFactor} gives it.
+ *       Every row sees exactly the values of the row-by-row recurrence, so results equal the
+ *       reference backend's to rounding. On one thread the whole matrix is one block: the plain
+ *       loop, without joins.</li>
+ *   <li>multicolour ordering: the rows of a colour ({@link dev.solvent.order.MulticolorOrdering})
+ *       split over the workers, from a copy of the matrix in colour order
+ *       ({@link ScheduledRows}), colours one after another; a different method, equal to the
+ *       reference's sequential colour-ordered sweep to rounding.</li>
+ * </ul>
+ * Vectors keep their natural numbering. The schedule and the copies are made once per matrix:
+ * {@link #bindTriangularFactor} for a factor, {@link #prepareRelaxation} (or the first sweep) for
+ * relaxation. A factor bound with plain {@link #bind} still works, solved row by row on the caller.
  *
  * <p><b>Threading.</b> Kernel entry points are synchronized: one kernel runs at a time per backend,
  * as the {@link dev.solvent.backend.Backend} contract says, because they share the pool, the preallocated task objects
@@ -67,9 +75,10 @@ import java.util.Map;
  *   <tr><td>residual (CSR)</td><td>12 nnz + 4 (n + 1) + 24n</td></tr>
  *   <tr><td>apply, applyDot (stencil)</td><td>16n (x once when three z-planes fit in cache)</td></tr>
  *   <tr><td>residual (stencil)</td><td>24n</td></tr>
- *   <tr><td>choleskySolveDot (scheduled)</td><td>2 (12 nnz(L strictly lower) + 12n) + 48n</td></tr>
- *   <tr><td>ssorApplyDot (scheduled)</td><td>12 (nnz - n) + 32n + 48n</td></tr>
- *   <tr><td>sorSweep, one direction (scheduled)</td><td>12 (nnz - n) + 20n + 24n</td></tr>
+ *   <tr><td>choleskySolveDot (scheduled, natural)</td><td>2 (12 e + 4n) + 48n, e the strictly lower entries of L
+ *       (7-point: 128n)</td></tr>
+ *   <tr><td>ssorApplyDot (scheduled, natural)</td><td>12 (nnz - n) + 8n + 56n</td></tr>
+ *   <tr><td>sorSweep, one direction (natural)</td><td>12 (nnz - n) + 16n + 32n</td></tr>
  * </table>
  */
 public final class ParallelCpuBackend extends HostBackend {
