@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.solvent.backend.cpu.ParallelCpuBackend;
 import dev.solvent.matrix.CsrMatrix;
 import dev.solvent.matrix.Stencil7Operator;
+import dev.solvent.order.Ordering;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -135,6 +136,17 @@ class AllocationFreeKernelsTest {
             add("sorSweep", () -> be.sorSweep(a, b, x, 1.0, SweepDirection.SYMMETRIC));
             add("ssorApplyDot", () -> sink += be.ssorApplyDot(a, y, z, 1.2));
             add("choleskySolveDot", () -> sink += be.choleskySolveDot(lower, y, z));
+            BoundOperator factor = be.bindTriangularFactor(lowerMatrix);
+            add("choleskySolveDot (level-scheduled)", () -> sink += be.choleskySolveDot(factor, y, z));
+            add("sorSweep (multicolour)", () -> be.sorSweep(a, b, x, 1.0, SweepDirection.SYMMETRIC, Ordering.MULTICOLOUR));
+            add("ssorApplyDot (multicolour)", () -> sink += be.ssorApplyDot(a, y, z, 1.2, Ordering.MULTICOLOUR));
+            // A grid, whose natural-order schedule is blocks of grid lines rather than single rows.
+            CsrMatrix grid = st.toCsr();
+            BoundOperator g = be.bind(grid);
+            BoundOperator gFactor = be.bindTriangularFactor(dev.solvent.precond.Ic0.factor(grid).lower());
+            add("sorSweep (grid)", () -> be.sorSweep(g, sb, sx, 1.0, SweepDirection.SYMMETRIC));
+            add("ssorApplyDot (grid)", () -> sink += be.ssorApplyDot(g, sb, sy, 1.2));
+            add("choleskySolveDot (grid)", () -> sink += be.choleskySolveDot(gFactor, sb, sy));
         }
     }
 }
