@@ -35,6 +35,15 @@ import java.util.Objects;
  * <p>Every malformed input throws {@link MatrixMarketException} with the source and 1-based line;
  * a file that cannot be opened throws an {@link IOException} naming its path.
  *
+ * <p><b>Sizes are checked before memory is spent on them.</b> The entry count is backed by the
+ * entries themselves (storage grows as they are read, so a size line that promises more than the
+ * file holds fails as "too few entries", not out of memory). Rows and columns that no entry
+ * populates still cost memory, so a size line may declare at most 1,048,576 of them plus 16 per
+ * entry; more is refused at the size line. A vector whose length the caller knows (the rows of
+ * the matrix it goes with) is read with {@link #readVector(Path, int)}, which accepts exactly that
+ * length, however sparse the file, and refuses any other at the size line. Memory for any input
+ * is thus a small multiple of its (decompressed) size, plus a few MB.
+ *
  * <p><b>Writing.</b> Coordinate real, general or symmetric (lower triangle), and array vectors, with
  * values in Java's shortest round-trip form ({@link Double#toString(double)}), one entry per line.
  */
@@ -71,14 +80,29 @@ public final class MatrixMarket {
     public static double[] readVector(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
         try (InputStream in = open(file)) {
-            return MatrixMarketReader.readVector(in, file.toString());
+            return MatrixMarketReader.readVector(in, file.toString(), -1);
+        }
+    }
+
+    /**
+     * Reads a vector that must have {@code expectedLength} entries (the right-hand side or
+     * initial guess of a system of that size): a file declaring another length is refused at its
+     * size line, before any entry is read or memory allocated for it.
+     */
+    public static double[] readVector(Path file, int expectedLength) throws IOException {
+        Objects.requireNonNull(file, "file");
+        if (expectedLength < 0) {
+            throw new IllegalArgumentException("expected length must be non-negative, got " + expectedLength);
+        }
+        try (InputStream in = open(file)) {
+            return MatrixMarketReader.readVector(in, file.toString(), expectedLength);
         }
     }
 
     /** Reads a vector from a stream, which is not closed; see {@link #readVector(Path)}. */
     public static double[] readVector(InputStream in, String sourceName) throws IOException {
         Objects.requireNonNull(in, "in");
-        return MatrixMarketReader.readVector(in, String.valueOf(sourceName));
+        return MatrixMarketReader.readVector(in, String.valueOf(sourceName), -1);
     }
 
     /** Writes {@code a} as {@code coordinate real general}, every stored entry (explicit zeros too). */
