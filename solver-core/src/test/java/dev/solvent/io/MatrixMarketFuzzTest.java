@@ -116,15 +116,6 @@ class MatrixMarketFuzzTest {
         return out.toByteArray();
     }
 
-    static String escape(byte[] b) {
-        StringBuilder sb = new StringBuilder();
-        for (byte c : b) {
-            int v = c & 0xff;
-            sb.append(v >= 0x20 && v < 0x7f && v != '\\' ? String.valueOf((char) v) : String.format("\\x%02x", v));
-        }
-        return sb.toString();
-    }
-
     private static long lines(byte[] b) {
         long n = 1;
         for (byte c : b) {
@@ -154,7 +145,7 @@ class MatrixMarketFuzzTest {
             }
             byte[] in = input;
             long limit = BYTES_PER_INPUT_BYTE * Math.max(plainLength, in.length) + FIXED_BYTES;
-            String replay = "case " + cases + (compressed ? " (gzip)" : "") + ": \"" + escape(compressed ? seed : in) + "\"";
+            String replay = "case " + cases + (compressed ? " (gzip)" : "") + ": \"" + FuzzText.escape(compressed ? seed : in) + "\"";
             for (boolean vector : new boolean[] {false, true}) {
                 Object[] result = new Object[1];
                 long bytes;
