@@ -46,6 +46,8 @@ import java.util.Objects;
  *
  * <p><b>Writing.</b> Coordinate real, general or symmetric (lower triangle), and array vectors, with
  * values in Java's shortest round-trip form ({@link Double#toString(double)}), one entry per line.
+ * Files are written atomically ({@link AtomicFiles}): a failed write (a full disk) leaves the file
+ * that was there before, never part of a new one.
  */
 public final class MatrixMarket {
 
@@ -135,10 +137,12 @@ public final class MatrixMarket {
                 }
             }
         }
-        try (Writer w = writer(file)) {
+        long entries = count;
+        AtomicFiles.write(file, out -> {
+            Writer w = writer(out);
             w.write("%%MatrixMarket matrix coordinate real " + (symmetric ? "symmetric" : "general") + "\n");
             w.write(COMMENT);
-            w.write(a.rows() + " " + a.cols() + " " + count + "\n");
+            w.write(a.rows() + " " + a.cols() + " " + entries + "\n");
             StringBuilder line = new StringBuilder(64);
             for (int i = 0; i < a.rows(); i++) {
                 // Columns are sorted within a row, so the lower triangle is a prefix of each row.
@@ -149,14 +153,16 @@ public final class MatrixMarket {
                     w.append(line);
                 }
             }
-        }
+            w.flush();
+        });
     }
 
     /** Writes {@code v} as an n x 1 {@code array real general} file. */
     public static void writeVector(double[] v, Path file) throws IOException {
         Objects.requireNonNull(v, "v");
         Objects.requireNonNull(file, "file");
-        try (Writer w = writer(file)) {
+        AtomicFiles.write(file, out -> {
+            Writer w = writer(out);
             w.write("%%MatrixMarket matrix array real general\n");
             w.write(COMMENT);
             w.write(v.length + " 1\n");
@@ -166,7 +172,8 @@ public final class MatrixMarket {
                 line.append(x).append('\n');
                 w.append(line);
             }
-        }
+            w.flush();
+        });
     }
 
     private static void checkExactlySymmetric(CsrMatrix a) {
@@ -209,8 +216,9 @@ public final class MatrixMarket {
         }
     }
 
-    private static Writer writer(Path file) throws IOException {
+    /** A writer over the stream AtomicFiles gives, flushed (never closed) by the caller. */
+    private static Writer writer(java.io.OutputStream out) {
         // US-ASCII is exact here: everything written is digits, signs, letters of the banner.
-        return new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(file), StandardCharsets.US_ASCII), 1 << 16);
+        return new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.US_ASCII), 1 << 16);
     }
 }

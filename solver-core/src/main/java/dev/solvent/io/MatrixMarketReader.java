@@ -152,8 +152,8 @@ final class MatrixMarketReader {
         int n = rows == 1 ? cols : rows;
         if (expectedLength >= 0) {
             if (n != expectedLength) {
-                throw lex.error(sizeLine, "the size line declares a vector of " + n + " entries, but "
-                        + expectedLength + " are expected (the length of the system)");
+                throw lex.error(sizeLine, "the size line declares a vector of " + n + " entries, but the system has "
+                        + expectedLength + " rows");
             }
         } else {
             checkDimensionsBacked(count);
