@@ -37,7 +37,7 @@ final class MatrixMarketReader {
     static final long DIMENSION_PER_ENTRY = 16;
 
     /** Without a file size to bound it, never trust a header for more than this up-front reservation. */
-    private static final int UNBOUNDED_RESERVE = 1 << 22;
+    private static final int UNBOUNDED_RESERVE = 1 << 16;
 
     /** Receives 0-based entries, mirrored ones included. */
     private interface Sink {

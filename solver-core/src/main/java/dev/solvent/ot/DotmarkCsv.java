@@ -44,6 +44,11 @@ public final class DotmarkCsv {
             return read(in, file.toString());
         } catch (java.nio.file.NoSuchFileException e) {
             throw new java.nio.file.NoSuchFileException(file.toString(), null, "no such DOTmark CSV file");
+        } catch (DotmarkFormatException | java.nio.file.FileSystemException e) {
+            throw e;
+        } catch (IOException e) {
+            // A read error in the middle of the file: say which file.
+            throw new IOException(file + ": read failed: " + e.getMessage(), e);
         }
     }
 

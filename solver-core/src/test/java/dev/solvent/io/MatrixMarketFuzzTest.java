@@ -57,7 +57,7 @@ class MatrixMarketFuzzTest {
         int ops = 1 + rnd.nextInt(4);
         for (int o = 0; o < ops; o++) {
             int at = b.length == 0 ? 0 : rnd.nextInt(b.length + 1);
-            switch (rnd.nextInt(7)) {
+            switch (rnd.nextInt(9)) {
                 case 0 -> {
                     if (b.length > 0) {
                         b = b.clone();
@@ -72,10 +72,47 @@ class MatrixMarketFuzzTest {
                     b = splice(b, end, end, copy);
                 }
                 case 5 -> b = java.util.Arrays.copyOf(b, at);
-                default -> b = replaceNumber(rnd, b);
+                case 6 -> b = replaceNumber(rnd, b);
+                case 7 -> b = replaceSizeNumber(rnd, b);
+                default -> b = cutAfterSizeLine(b);
             }
         }
         return b;
+    }
+
+    /** The byte range of the size line: the first line after the banner that is not a comment. */
+    private static int[] sizeLine(byte[] b) {
+        int start = 0;
+        boolean first = true;
+        while (start < b.length) {
+            int end = start;
+            while (end < b.length && b[end] != '\n') {
+                end++;
+            }
+            if (!first && end > start && b[start] != '%') {
+                return new int[] {start, end};
+            }
+            first = false;
+            start = end + 1;
+        }
+        return null;
+    }
+
+    /** Replaces one number of the size line with an extreme one: the dimensions are the reader's weak spot. */
+    private static byte[] replaceSizeNumber(Random rnd, byte[] b) {
+        int[] line = sizeLine(b);
+        if (line == null) {
+            return b;
+        }
+        byte[] head = java.util.Arrays.copyOfRange(b, line[0], line[1]);
+        byte[] changed = replaceNumber(rnd, head);
+        return splice(b, line[0], line[1], changed);
+    }
+
+    /** Drops every line after the size line (a header that promises entries the file lacks). */
+    private static byte[] cutAfterSizeLine(byte[] b) {
+        int[] line = sizeLine(b);
+        return line == null ? b : java.util.Arrays.copyOf(b, Math.min(b.length, line[1] + 1));
     }
 
     /** Replaces one run of digits with a token. */
@@ -147,24 +184,31 @@ class MatrixMarketFuzzTest {
             long limit = BYTES_PER_INPUT_BYTE * Math.max(plainLength, in.length) + FIXED_BYTES;
             String replay = "case " + cases + (compressed ? " (gzip)" : "") + ": \"" + FuzzText.escape(compressed ? seed : in) + "\"";
             for (boolean vector : new boolean[] {false, true}) {
+                String what = (vector ? "readVector " : "readMatrix ") + replay;
                 Object[] result = new Object[1];
-                long bytes;
-                try {
-                    bytes = MatrixMarketBoundsTest.allocated(() -> result[0] = vector
-                            ? MatrixMarket.readVector(new ByteArrayInputStream(in), "fuzz.mtx")
-                            : MatrixMarket.readMatrix(new ByteArrayInputStream(in), "fuzz.mtx"));
-                } catch (MatrixMarketException e) {
+                Throwable[] thrown = new Throwable[1];
+                long bytes = MatrixMarketBoundsTest.allocated(() -> {
+                    try {
+                        result[0] = vector ? MatrixMarket.readVector(new ByteArrayInputStream(in), "fuzz.mtx")
+                                : MatrixMarket.readMatrix(new ByteArrayInputStream(in), "fuzz.mtx");
+                    } catch (Throwable t) {
+                        thrown[0] = t;
+                    }
+                });
+                // The memory bound holds for refused inputs too: a refusal after a huge allocation is a defect.
+                assertTrue(bytes <= limit, what + " allocated " + bytes + " bytes for " + in.length + " input bytes"
+                        + (thrown[0] == null ? "" : " before throwing " + thrown[0]));
+                if (thrown[0] instanceof MatrixMarketException e) {
                     assertEquals("fuzz.mtx", e.source(), replay);
                     long lines = compressed ? Long.MAX_VALUE : lines(in);
                     assertTrue(e.line() >= 1 && e.line() <= lines, replay + " -> line " + e.line() + ": " + e.getMessage());
                     assertTrue(e.getMessage().startsWith("fuzz.mtx:" + e.line() + ": "), replay + " -> " + e.getMessage());
                     continue;
-                } catch (Throwable t) {
-                    fail((vector ? "readVector " : "readMatrix ") + replay + " threw " + t, t);
+                }
+                if (thrown[0] != null) {
+                    fail(what + " threw " + thrown[0], thrown[0]);
                     return;
                 }
-                assertTrue(bytes <= limit, (vector ? "readVector " : "readMatrix ") + replay + " allocated " + bytes
-                        + " bytes for " + in.length + " input bytes");
                 if (!vector) {
                     checkValid((CsrMatrix) result[0], replay);
                 }

@@ -87,30 +87,28 @@ class DotmarkFuzzTest {
             byte[] in = mutate(rnd, SEEDS[rnd.nextInt(SEEDS.length)].getBytes(StandardCharsets.ISO_8859_1));
             String replay = "case " + cases + ": \"" + dev.solvent.io.FuzzText.escape(in) + "\"";
             double[][][] grid = new double[1][][];
-            long bytes;
-            try {
-                bytes = OtBoundsTest.allocated(() -> {
-                    try {
-                        grid[0] = DotmarkCsv.read(new ByteArrayInputStream(in), "fuzz.csv");
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                });
-            } catch (java.io.UncheckedIOException wrapped) {
-                if (!(wrapped.getCause() instanceof DotmarkFormatException e)) {
-                    fail(replay + " threw " + wrapped.getCause(), wrapped.getCause());
-                    return;
+            Throwable[] thrown = new Throwable[1];
+            long bytes = OtBoundsTest.allocated(() -> {
+                try {
+                    grid[0] = DotmarkCsv.read(new ByteArrayInputStream(in), "fuzz.csv");
+                } catch (Throwable t) {
+                    thrown[0] = t;
                 }
+            });
+            // The memory bound holds for refused inputs too.
+            assertTrue(bytes <= BYTES_PER_INPUT_BYTE * in.length + FIXED_BYTES, replay + " allocated " + bytes
+                    + (thrown[0] == null ? "" : " before throwing " + thrown[0]));
+            if (thrown[0] instanceof DotmarkFormatException e) {
                 assertEquals("fuzz.csv", e.source(), replay);
                 assertTrue(e.line() >= 0 && e.line() <= lines(in), replay + " -> " + e.getMessage());
                 assertTrue(e.getMessage().startsWith("fuzz.csv: "), replay + " -> " + e.getMessage());
                 assertTrue(e.line() == 0 || e.getMessage().contains("line " + e.line()), replay + " -> " + e.getMessage());
                 continue;
-            } catch (Throwable t) {
-                fail(replay + " threw " + t, t);
+            }
+            if (thrown[0] != null) {
+                fail(replay + " threw " + thrown[0], thrown[0]);
                 return;
             }
-            assertTrue(bytes <= BYTES_PER_INPUT_BYTE * in.length + FIXED_BYTES, replay + " allocated " + bytes);
             double[][] g = grid[0];
             assertTrue(g.length > 0, replay);
             for (double[] row : g) {
