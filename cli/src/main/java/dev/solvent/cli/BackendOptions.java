@@ -21,6 +21,9 @@ final class BackendOptions {
     @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
     CommandLine.Model.CommandSpec mixee;
 
+    /** Most threads the command line starts: each is an OS thread, and more cannot help. */
+    static final int MAX_THREADS = 1024;
+
     /**
      * Checks the options without starting anything: a negative thread count or a backend name
      * that does not exist is a usage error (exit 2). A backend that exists but cannot run here
@@ -28,9 +31,9 @@ final class BackendOptions {
      */
     void validate() {
         checkBackendName(mixee, backend);
-        if (threads < 0) {
+        if (threads < 0 || threads > MAX_THREADS) {
             throw new CommandLine.ParameterException(mixee.commandLine(),
-                    "--threads must be 0 (one per core) or positive, got " + threads);
+                    "--threads must be 0 (one per core) or 1 to " + MAX_THREADS + ", got " + threads);
         }
     }
 

@@ -90,8 +90,9 @@ public final class OtCommand implements Callable<Integer> {
         if (!m.equals("sinkhorn") && !m.equals("sns")) {
             throw new ParameterException(spec.commandLine(), "unknown method '" + method + "': expected sinkhorn or sns");
         }
-        if (threads != null && threads < 1) {
-            throw new ParameterException(spec.commandLine(), "--threads must be at least 1, got " + threads);
+        if (threads != null && (threads < 1 || threads > BackendOptions.MAX_THREADS)) {
+            throw new ParameterException(spec.commandLine(), "--threads must be 1 to " + BackendOptions.MAX_THREADS
+                    + ", got " + threads);
         }
         BackendOptions.checkBackendName(spec, backend);
         GroundCost ground;

@@ -222,6 +222,8 @@ class CliReliabilityTest {
         Path a = tridiagonal("A.mtx");
         String[][] usage = {
             {"solve", a.toString(), "--threads", "-3"},
+            {"solve", a.toString(), "--threads", "100000"},
+            {"ot", "--random-assignment", "10", "--threads", "100000"},
             {"solve", a.toString(), "--backend", "gpu"},
             {"demo", "--n", "4", "--backend", "gpu"},
             {"demo", "--n", "4", "--rtol", "-1"},
