@@ -44,7 +44,7 @@ public final class SplitMatrix {
         for (int i = 0; i < n; i++) {
             int d = java.util.Arrays.binarySearch(ci, rp[i], rp[i + 1], i);
             if (d < 0 || v[d] == 0.0) {
-                throw new IllegalArgumentException("row " + i + " has a zero diagonal entry: relaxation and"
+                throw new IllegalArgumentException("row " + (i + 1) + " (counted from 1) has a zero diagonal entry: relaxation and"
                         + " triangular solves need every diagonal entry nonzero");
             }
             diag[i] = d;

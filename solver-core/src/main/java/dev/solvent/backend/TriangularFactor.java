@@ -48,7 +48,8 @@ public final class TriangularFactor {
         for (int i = 0; i < n; i++) {
             int last = rp[i + 1] - 1;
             if (last < rp[i] || ci[last] != i || !(v[last] > 0.0) || !Double.isFinite(v[last])) {
-                throw new IllegalArgumentException("row " + i + " of the factor does not end in a positive diagonal entry");
+                throw new IllegalArgumentException("row " + (i + 1) + " (counted from 1) of the factor does not end in a"
+                        + " positive diagonal entry");
             }
             d[i] = v[last];
             lp[i + 1] = lp[i] + (last - rp[i]);

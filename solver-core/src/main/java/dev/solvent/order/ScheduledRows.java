@@ -63,7 +63,7 @@ public final class ScheduledRows {
         for (int i = 0; i < n; i++) {
             int d = java.util.Arrays.binarySearch(ci, rp[i], rp[i + 1], i);
             if (d < 0 || v[d] == 0.0) {
-                throw new IllegalArgumentException("row " + i + " has a zero diagonal entry: relaxation and"
+                throw new IllegalArgumentException("row " + (i + 1) + " (counted from 1) has a zero diagonal entry: relaxation and"
                         + " triangular solves need every diagonal entry nonzero");
             }
             inverse[i] = 1.0 / v[d];
@@ -86,8 +86,8 @@ public final class ScheduledRows {
                 } else if (group[j] > group[i]) {
                     after++;
                 } else {
-                    throw new IllegalArgumentException("rows " + i + " and " + j + " couple but share group " + group[i]
-                            + " of the schedule: it is not valid for this matrix");
+                    throw new IllegalArgumentException("rows " + (i + 1) + " and " + (j + 1) + " (counted from 1) couple but"
+                            + " share a group of the schedule: it is not valid for this matrix");
                 }
             }
             beforePtr[t + 1] = beforePtr[t] + before;

@@ -44,7 +44,7 @@ public final class IncompleteCholesky {
      *                   or null when it failed
      * @param shift      the alpha that succeeded (0 when plain factorisation did), or the last one tried
      * @param retries    shifted attempts made after the unshifted one
-     * @param breakdown  where the unshifted attempt broke down ("row 594: pivot -0.0123"), or null
+     * @param breakdown  where the unshifted attempt broke down ("row 595 (counted from 1): pivot -0.0123"), or null
      * @param failure    why there is no factor, or null
      */
     public record Factorization(CsrMatrix lower, double shift, int retries, String breakdown, String failure) {
@@ -69,16 +69,18 @@ public final class IncompleteCholesky {
         }
         Columns cols = Columns.of(a);
         if (cols.failure != null) {
-            return new Factorization(null, 0.0, 0, null, name + " breakdown at row " + cols.failureRow + ": " + cols.failure);
+            return new Factorization(null, 0.0, 0, null, name + " breakdown at row " + (cols.failureRow + 1)
+                    + " (counted from 1): " + cols.failure);
         }
         double[] work = new double[cols.values.length];
         int broken = eliminate(cols, 0.0, relaxation, work);
         if (broken < 0) {
             return new Factorization(cols.toLower(work), 0.0, 0, null, null);
         }
-        String breakdown = "row " + broken + ": pivot " + cols.pivot + " (scaled to a unit diagonal)";
+        String row = "row " + (broken + 1) + " (counted from 1)";
+        String breakdown = row + ": pivot " + cols.pivot + " (scaled to a unit diagonal)";
         if (!policy.enabled()) {
-            return new Factorization(null, 0.0, 0, breakdown, name + " breakdown at row " + broken + ": pivot " + cols.pivot
+            return new Factorization(null, 0.0, 0, breakdown, name + " breakdown at " + row + ": pivot " + cols.pivot
                     + " is not positive (after scaling to a unit diagonal; the matrix is not SPD, or " + name
                     + " is unstable for it)");
         }
@@ -89,7 +91,7 @@ public final class IncompleteCholesky {
                 return new Factorization(cols.toLower(work), alpha, k, breakdown, null);
             }
         }
-        return new Factorization(null, alpha, policy.maxRetries(), breakdown, name + " breakdown at row " + broken
+        return new Factorization(null, alpha, policy.maxRetries(), breakdown, name + " breakdown at " + row
                 + " (pivot " + cols.pivot + "), and still after " + policy.maxRetries() + " shifted retries up to alpha = "
                 + alpha + ": the matrix is probably not positive definite");
     }

@@ -136,7 +136,8 @@ public final class Solvers {
     /**
      * The solver of that name with the named preconditioner.
      *
-     * @throws IllegalArgumentException for an unknown name, or a preconditioner on a stationary solver
+     * @throws IllegalArgumentException for an unknown name, a preconditioner on a stationary solver,
+     *                                  or options that cannot stop a solve (rtol and atol both 0)
      */
     public static IterativeSolver create(String solver, String preconditioner, SolverOptions options) {
         return create(solver, preconditioner, options, PreconditionerOptions.defaults());
@@ -145,10 +146,12 @@ public final class Solvers {
     /**
      * The solver of that name with the named preconditioner, configured by {@code pcOptions}.
      *
-     * @throws IllegalArgumentException for an unknown name, or a preconditioner on a stationary solver
+     * @throws IllegalArgumentException for an unknown name, a preconditioner on a stationary solver,
+     *                                  or options that cannot stop a solve (rtol and atol both 0)
      */
     public static IterativeSolver create(String solver, String preconditioner, SolverOptions options,
                                          PreconditionerOptions pcOptions) {
+        java.util.Objects.requireNonNull(options, "options").requireStoppable();
         BiFunction<SolverOptions, Preconditioner, IterativeSolver> factory = SOLVERS.get(normalise(solver));
         if (factory == null) {
             throw new IllegalArgumentException("unknown solver '" + solver + "'; choose one of " + solverNames());

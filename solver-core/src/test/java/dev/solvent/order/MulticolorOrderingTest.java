@@ -219,6 +219,6 @@ class MulticolorOrderingTest {
         MulticolorOrdering o = MulticolorOrdering.greedy(a);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> o.sorSweep(a, new double[2], new double[2], 1.0, SweepDirection.FORWARD));
-        assertTrue(e.getMessage().contains("row 0"), e.getMessage());
+        assertTrue(e.getMessage().contains("row 1 (counted from 1)"), e.getMessage());
     }
 }

@@ -241,12 +241,12 @@ class IncompleteCholeskyTest {
         assertTrue(denseCholeskyExists(k), "Kershaw's matrix is SPD");
         IncompleteCholesky.Factorization plain = IncompleteCholesky.factor(k, "ic0", 0.0, ShiftPolicy.off());
         assertNull(plain.lower());
-        assertTrue(plain.failure().contains("row 3"), plain.failure());
+        assertTrue(plain.failure().contains("row 4 (counted from 1)"), plain.failure());
         IncompleteCholesky.Factorization shifted = IncompleteCholesky.factor(k, "ic0", 0.0, ShiftPolicy.DEFAULT);
         assertTrue(shifted.succeeded(), shifted.failure());
         assertTrue(shifted.shift() > 0 && shifted.retries() >= 1, shifted.toString());
         assertEquals(ShiftPolicy.DEFAULT.shift(shifted.retries()), shifted.shift(), 0.0);
-        assertTrue(shifted.breakdown().contains("row 3"), shifted.breakdown());
+        assertTrue(shifted.breakdown().contains("row 4"), shifted.breakdown());
         // The shift is the first of the sequence that works: one retry fewer still breaks down.
         if (shifted.retries() > 1) {
             ShiftPolicy fewer = new ShiftPolicy(ShiftPolicy.DEFAULT.initialShift(), ShiftPolicy.DEFAULT.growth(),
@@ -306,9 +306,9 @@ class IncompleteCholeskyTest {
         IncompleteCholesky.Factorization f = IncompleteCholesky.factor(a, "ic0", 0.0, ShiftPolicy.DEFAULT);
         assertNull(f.lower());
         assertEquals(0, f.retries());
-        assertTrue(f.failure().contains("row 1") && f.failure().contains("not positive"), f.failure());
+        assertTrue(f.failure().contains("row 2") && f.failure().contains("not positive"), f.failure());
         CsrMatrix missing = dense(new double[][] {{4, 1}, {1, 0}});
-        assertTrue(IncompleteCholesky.factor(missing, "ic0", 0.0, ShiftPolicy.DEFAULT).failure().contains("row 1"));
+        assertTrue(IncompleteCholesky.factor(missing, "ic0", 0.0, ShiftPolicy.DEFAULT).failure().contains("row 2"));
     }
 
     @Test

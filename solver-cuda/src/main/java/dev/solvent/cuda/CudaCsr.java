@@ -147,7 +147,8 @@ final class CudaCsr implements BoundOperator {
         for (int i = 0; i < pos.length; i++) {
             pos[i] = java.util.Arrays.binarySearch(ci, rp[i], rp[i + 1], i);
             if (pos[i] < 0 || v[pos[i]] == 0.0) {
-                throw new IllegalArgumentException("row " + i + " has a zero diagonal entry: relaxation needs every"
+                throw new IllegalArgumentException("row " + (i + 1) + " (counted from 1) has a zero diagonal entry:"
+                        + " relaxation needs every"
                         + " diagonal entry nonzero");
             }
         }

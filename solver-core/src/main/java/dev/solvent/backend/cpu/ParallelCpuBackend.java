@@ -12,6 +12,7 @@ import dev.solvent.matrix.Stencil7Operator;
 import dev.solvent.order.Ordering;
 import dev.solvent.order.ScheduledRows;
 import dev.solvent.backend.SweepDirection;
+import java.lang.ref.Cleaner;
 import java.util.Map;
 
 /**
@@ -56,11 +57,16 @@ import java.util.Map;
  * {@link #bindTriangularFactor} for a factor, {@link #prepareRelaxation} (or the first sweep) for
  * relaxation. A factor bound with plain {@link #bind} still works, solved row by row on the caller.
  *
- * <p><b>Threading.</b> Kernel entry points are synchronized: one kernel runs at a time per backend,
- * as the {@link dev.solvent.backend.Backend} contract says, because they share the pool, the preallocated task objects
- * and the partial-sum array. No kernel call allocates. Any {@link HostVector} is accepted;
- * operators bound by another backend are rejected (their split was made for its thread count);
- * x and y of an operator kernel must be different arrays.
+ * <p><b>Threading.</b> Kernel entry points are synchronized: one kernel runs at a time per backend
+ * (see the {@link dev.solvent.backend.Backend} contract), because they share the pool, the
+ * preallocated task objects and the partial-sum array. No kernel call allocates. Any
+ * {@link HostVector} is accepted; operators bound by another backend are rejected (their split was
+ * made for its thread count); x and y of an operator kernel must be different arrays.
+ *
+ * <p><b>Lifetime.</b> {@link #close} stops the worker threads; every kernel, even one small enough
+ * to run on the caller alone, then throws {@link IllegalStateException}. A backend that becomes
+ * unreachable without being closed has its threads stopped by a {@link Cleaner} (the workers are
+ * daemon threads besides, so they never keep the JVM alive).
  *
  * <p><b>Memory traffic</b> per call, n the vector length, in bytes (the floor the kernels run
  * against; a matrix-free stencil moves no matrix):
@@ -99,7 +105,12 @@ public final class ParallelCpuBackend extends HostBackend {
     private static final int DIAGONAL_SCALE_DOT = 7;
     private static final int SUBTRACT_FROM_DOT = 8;
 
+    /** Stops the pools of backends that were dropped without close(). */
+    private static final Cleaner CLEANER = Cleaner.create();
+
     private final WorkerPool pool;
+    /** Closes the pool: at close(), or when the backend has become unreachable. Holds the pool, never this. */
+    private final Cleaner.Cleanable poolCloser;
     private final int threads;
     private final int grain;
     /** Worker w's partial sum lives at {@code (w + 1) * PAD}; the first line is padding. */
@@ -135,6 +146,7 @@ public final class ParallelCpuBackend extends HostBackend {
         this.grain = grain;
         this.partials = new double[(threads + 2) * PAD];
         this.pool = new WorkerPool(threads);
+        this.poolCloser = CLEANER.register(this, pool::close);
     }
 
     @Override
@@ -164,6 +176,7 @@ public final class ParallelCpuBackend extends HostBackend {
      */
     @Override
     public BoundOperator bind(LinearOperator op) {
+        ensureOpen();
         if (op instanceof CsrMatrix) {
             return new ParallelCsr((CsrMatrix) op, this, threads, grain);
         }
@@ -271,6 +284,7 @@ public final class ParallelCpuBackend extends HostBackend {
         double[] rr = HostVector.of(r);
         checkApply(a, xx, rr);
         checkLength(bb, rr);
+        checkDistinct("residual", "b", bb, "r", rr);
         return operator(CpuKernels.RESIDUAL, a, bb, xx, rr);
     }
 
@@ -295,6 +309,7 @@ public final class ParallelCpuBackend extends HostBackend {
         checkLength(pp, qq);
         checkLength(pp, xx);
         checkLength(pp, rr);
+        checkCgUpdateDistinct(pp, qq, xx, rr);
         return vector(CG_UPDATE, pp.length, alpha, pp, qq, xx, rr);
     }
 
@@ -306,6 +321,8 @@ public final class ParallelCpuBackend extends HostBackend {
         double[] zz = HostVector.of(z);
         checkLength(dd, rr);
         checkLength(dd, zz);
+        checkDistinct("diagonalScaleDot", "r", rr, "z", zz);
+        checkDistinct("diagonalScaleDot", "d", dd, "z", zz);
         return vector(DIAGONAL_SCALE_DOT, dd.length, 0.0, dd, rr, zz, null);
     }
 
@@ -314,6 +331,7 @@ public final class ParallelCpuBackend extends HostBackend {
     /** Binds the factor with its level schedule and transpose in level order ({@link ScheduledFactor}). */
     @Override
     public BoundOperator bindTriangularFactor(CsrMatrix lower) {
+        ensureOpen();
         java.util.Objects.requireNonNull(lower, "lower");
         return new ScheduledFactor(lower, this, threads, grain);
     }
@@ -321,6 +339,7 @@ public final class ParallelCpuBackend extends HostBackend {
     /** Builds the schedule and the copy in schedule order now; returns levels or colours and threads. */
     @Override
     public Map<String, Object> prepareRelaxation(BoundOperator a, Ordering ordering) {
+        ensureOpen();
         return relaxationOf(a, "relaxation").relaxation(ordering).report;
     }
 
@@ -334,16 +353,15 @@ public final class ParallelCpuBackend extends HostBackend {
     @Override
     public synchronized void sorSweep(BoundOperator a, Vector b, Vector x, double omega, SweepDirection direction,
                                       Ordering ordering) {
+        ensureOpen();
         Scheduled s = relaxationOf(a, "SOR").relaxation(ordering);
         double[] bb = HostVector.of(b);
         double[] xx = HostVector.of(x);
+        checkDistinct("SOR", "b", bb, "x", xx);
         int n = a.rows();
         if (bb.length != n || xx.length != n) {
             throw new IllegalArgumentException("SOR on a " + n + " x " + n + " matrix got vectors of length "
                     + bb.length + " and " + xx.length);
-        }
-        if (bb == xx) {
-            throw new IllegalArgumentException("b and x must not be the same array");
         }
         ScheduleTask t = scheduleTask;
         t.set(s, omega, 0.0, bb, xx);
@@ -370,16 +388,15 @@ public final class ParallelCpuBackend extends HostBackend {
     /** The SSOR preconditioner in the given ordering, the forward pass over the groups in order, the backward pass reversed. */
     @Override
     public synchronized double ssorApplyDot(BoundOperator a, Vector r, Vector z, double omega, Ordering ordering) {
+        ensureOpen();
         Scheduled s = relaxationOf(a, "SSOR").relaxation(ordering);
         double[] rr = HostVector.of(r);
         double[] zz = HostVector.of(z);
+        checkDistinct("SSOR", "r", rr, "z", zz);
         int n = a.rows();
         if (rr.length != n || zz.length != n) {
             throw new IllegalArgumentException("SSOR on a " + n + " x " + n + " matrix got vectors of length "
                     + rr.length + " and " + zz.length);
-        }
-        if (rr == zz) {
-            throw new IllegalArgumentException("r and z must not be the same array");
         }
         ScheduleTask t = scheduleTask;
         t.set(s, omega, omega * (2.0 - omega), rr, zz);
@@ -399,6 +416,7 @@ public final class ParallelCpuBackend extends HostBackend {
      */
     @Override
     public synchronized double choleskySolveDot(BoundOperator lower, Vector r, Vector z) {
+        ensureOpen();
         if (!(lower instanceof ScheduledFactor)) {
             if (lower instanceof HostCsr && !(lower instanceof ParallelCsr)) {
                 throw new IllegalArgumentException("factor was bound by another backend: bind it with this one");
@@ -414,13 +432,11 @@ public final class ParallelCpuBackend extends HostBackend {
         }
         double[] rr = HostVector.of(r);
         double[] zz = HostVector.of(z);
+        checkDistinct("triangular solve", "r", rr, "z", zz);
         int n = f.factor.rows();
         if (rr.length != n || zz.length != n) {
             throw new IllegalArgumentException("triangular solve with a " + n + " x " + n
                     + " factor got vectors of length " + rr.length + " and " + zz.length);
-        }
-        if (rr == zz) {
-            throw new IllegalArgumentException("r and z must not be the same array");
         }
         ScheduleTask t = scheduleTask;
         t.setFactor(f, rr, zz);
@@ -475,10 +491,16 @@ public final class ParallelCpuBackend extends HostBackend {
         return sumPartials(threads);
     }
 
-    /** Stops the worker threads; kernels that would split fail afterwards. */
+    /** Stops the worker threads; every kernel fails afterwards. Idempotent. */
     @Override
     public void close() {
-        pool.close();
+        super.close();
+        poolCloser.clean();
+    }
+
+    @Override
+    public boolean isClosed() {
+        return super.isClosed() || pool.isClosed();
     }
 
     @Override
@@ -493,6 +515,7 @@ public final class ParallelCpuBackend extends HostBackend {
      * it, else in even 8-aligned ranges on the pool. Returns the reduction (0 for kernels without).
      */
     private double vector(int op, int n, double alpha, double[] a, double[] b, double[] c, double[] d) {
+        ensureOpen();
         int chunk = chunk(n);
         VectorTask t = vectorTask;
         t.op = op;
@@ -535,6 +558,7 @@ public final class ParallelCpuBackend extends HostBackend {
     }
 
     private double operator(int mode, BoundOperator a, double[] b, double[] x, double[] y) {
+        ensureOpen();
         if (a instanceof ParallelCsr) {
             ParallelCsr m = (ParallelCsr) a;
             checkOwner(m.owner);
