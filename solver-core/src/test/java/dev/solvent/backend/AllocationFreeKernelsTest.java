@@ -49,7 +49,7 @@ class AllocationFreeKernelsTest {
         Stencil7Operator st = new Stencil7Operator(20, 15, 20, 6.0, -1.0, -1.0, -1.0);
         try (ParallelCpuBackend cpu = new ParallelCpuBackend(threads, 1)) {
             Kit k = new Kit(cpu, a, lower, st, rnd);
-            for (int i = 0; i < 400; i++) {
+            for (int i = 0; i < 150; i++) {
                 for (Runnable kernel : k.kernels) {
                     kernel.run();
                 }
@@ -136,17 +136,26 @@ class AllocationFreeKernelsTest {
             add("sorSweep", () -> be.sorSweep(a, b, x, 1.0, SweepDirection.SYMMETRIC));
             add("ssorApplyDot", () -> sink += be.ssorApplyDot(a, y, z, 1.2));
             add("choleskySolveDot", () -> sink += be.choleskySolveDot(lower, y, z));
-            BoundOperator factor = be.bindTriangularFactor(lowerMatrix);
-            add("choleskySolveDot (level-scheduled)", () -> sink += be.choleskySolveDot(factor, y, z));
-            add("sorSweep (multicolour)", () -> be.sorSweep(a, b, x, 1.0, SweepDirection.SYMMETRIC, Ordering.MULTICOLOUR));
-            add("ssorApplyDot (multicolour)", () -> sink += be.ssorApplyDot(a, y, z, 1.2, Ordering.MULTICOLOUR));
-            // A grid, whose natural-order schedule is blocks of grid lines rather than single rows.
-            CsrMatrix grid = st.toCsr();
+            // The scheduled kernels join the threads once per level: smaller operators keep the test short.
+            CsrMatrix small = RandomProblems.spd(rnd, 1500);
+            BoundOperator s = be.bind(small);
+            BoundOperator factor = be.bindTriangularFactor(small.lowerTriangle());
+            Vector sx1 = be.wrap(RandomProblems.vector(rnd, 1500));
+            Vector sy1 = be.wrap(RandomProblems.vector(rnd, 1500));
+            Vector sz1 = be.wrap(RandomProblems.vector(rnd, 1500));
+            add("choleskySolveDot (level-scheduled)", () -> sink += be.choleskySolveDot(factor, sy1, sz1));
+            add("sorSweep (multicolour)", () -> be.sorSweep(s, sy1, sx1, 1.0, SweepDirection.SYMMETRIC, Ordering.MULTICOLOUR));
+            add("ssorApplyDot (multicolour)", () -> sink += be.ssorApplyDot(s, sy1, sz1, 1.2, Ordering.MULTICOLOUR));
+            // A grid, whose natural-order schedule on 2 threads is blocks of grid lines, not single rows.
+            CsrMatrix grid = Stencil7Operator.poisson(16, 16, 16).toCsr();
             BoundOperator g = be.bind(grid);
             BoundOperator gFactor = be.bindTriangularFactor(dev.solvent.precond.Ic0.factor(grid).lower());
-            add("sorSweep (grid)", () -> be.sorSweep(g, sb, sx, 1.0, SweepDirection.SYMMETRIC));
-            add("ssorApplyDot (grid)", () -> sink += be.ssorApplyDot(g, sb, sy, 1.2));
-            add("choleskySolveDot (grid)", () -> sink += be.choleskySolveDot(gFactor, sb, sy));
+            Vector gx = be.wrap(RandomProblems.vector(rnd, grid.rows()));
+            Vector gy = be.wrap(RandomProblems.vector(rnd, grid.rows()));
+            Vector gb = be.wrap(RandomProblems.vector(rnd, grid.rows()));
+            add("sorSweep (grid)", () -> be.sorSweep(g, gb, gx, 1.0, SweepDirection.SYMMETRIC));
+            add("ssorApplyDot (grid)", () -> sink += be.ssorApplyDot(g, gb, gy, 1.2));
+            add("choleskySolveDot (grid)", () -> sink += be.choleskySolveDot(gFactor, gb, gy));
         }
     }
 }
