@@ -145,6 +145,7 @@ public final class ParallelCpuBackend extends HostBackend {
         this.threads = threads;
         this.grain = grain;
         this.partials = new double[(threads + 2) * PAD];
+        this.progress = new java.util.concurrent.atomic.AtomicIntegerArray(threads * 16);
         this.pool = new WorkerPool(threads);
         this.poolCloser = CLEANER.register(this, pool::close);
     }
@@ -402,6 +403,11 @@ public final class ParallelCpuBackend extends HostBackend {
         t.set(s, omega, omega * (2.0 - omega), rr, zz);
         try {
             t.mode = ScheduleTask.SSOR_FORWARD;
+            if (s.flow != null) {
+                runFlow(t, s.flow);
+                t.mode = ScheduleTask.SSOR_BACKWARD;
+                return runFlow(t, s.flow);
+            }
             runSchedule(t, s.plan, false);
             t.mode = ScheduleTask.SSOR_BACKWARD;
             return runSchedule(t, s.plan, true);
@@ -442,13 +448,68 @@ public final class ParallelCpuBackend extends HostBackend {
         t.setFactor(f, rr, zz);
         try {
             t.mode = ScheduleTask.CHOLESKY_FORWARD;
-            double dot = runSchedule(t, f.scheduled.plan, false);
+            double dot = runFlow(t, f.scheduled.flow);
             t.mode = ScheduleTask.CHOLESKY_BACKWARD;
-            runSchedule(t, f.scheduled.plan, true);
+            runFlow(t, f.scheduled.flow);
             return dot;
         } finally {
             t.clear();
         }
+    }
+
+    /** Spin iterations before a waiting worker starts yielding its processor. */
+    private static final int FLOW_SPINS = 1 << 10;
+    /** Progress counters of the point-to-point schedule, one 64-byte line apart (stride 16 ints). */
+    private final java.util.concurrent.atomic.AtomicIntegerArray progress;
+    /** Set when a worker of a point-to-point region failed, so that the others stop waiting for it. */
+    private volatile boolean flowFailed;
+
+    /**
+     * Runs one pass (the task's mode says which) of a point-to-point plan: each worker walks its
+     * segments, waiting before each only for the other workers' progress it needs (see
+     * {@link FlowPlan}). Returns the sum of the workers' partial results in worker order.
+     */
+    private double runFlow(ScheduleTask t, FlowPlan f) {
+        boolean backward = t.isBackward();
+        if (f.workers == 1) {
+            int[] lo = f.segLo[0];
+            int[] hi = f.segHi[0];
+            double sum = 0.0;
+            for (int q = 0; q < lo.length; q++) {
+                int s = backward ? lo.length - 1 - q : q;
+                sum += t.range(lo[s], hi[s]);
+            }
+            return sum;
+        }
+        double[] ps = partials;
+        for (int w = 0; w < f.workers; w++) {
+            ps[(w + 1) * PAD] = 0.0;
+            progress.set(w * 16, 0);
+        }
+        flowFailed = false;
+        t.flow = f;
+        try {
+            pool.run(t, f.workers);
+        } finally {
+            t.flow = null;
+        }
+        return sumPartials(f.workers);
+    }
+
+    /** Waits until worker v has completed {@code want} segments; false when another worker failed. */
+    private boolean awaitProgress(int v, int want) {
+        int spins = 0;
+        while (progress.get(v * 16) < want) {
+            if (flowFailed) {
+                return false;
+            }
+            if (++spins < FLOW_SPINS) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
+        return true;
     }
 
     private ParallelCsr relaxationOf(BoundOperator a, String kernel) {
@@ -796,6 +857,12 @@ public final class ParallelCpuBackend extends HostBackend {
         double[] out;
         double omega;
         double c;
+        /** Set while a point-to-point pass runs. */
+        FlowPlan flow;
+
+        boolean isBackward() {
+            return mode == CHOLESKY_BACKWARD || mode == SSOR_BACKWARD || mode == SOR_BACKWARD;
+        }
 
         void set(Scheduled s, double omega, double c, double[] in, double[] out) {
             groupPtr = s.groupPtr;
@@ -847,6 +914,7 @@ public final class ParallelCpuBackend extends HostBackend {
         }
 
         void clear() {
+            flow = null;
             split = null;
             groupPtr = null;
             phaseGroup = null;
@@ -866,11 +934,44 @@ public final class ParallelCpuBackend extends HostBackend {
 
         @Override
         public void run(int worker) {
+            if (flow != null) {
+                runSegments(worker);
+                return;
+            }
             int base = phase * stride + worker;
             int lo = split[base];
             int hi = split[base + 1];
             if (lo < hi) {
                 partials[(worker + 1) * PAD] += units(lo, hi);
+            }
+        }
+
+        /** Worker w's segments of the point-to-point plan, each after the others' progress it needs. */
+        private void runSegments(int w) {
+            FlowPlan f = flow;
+            boolean backward = isBackward();
+            int[] lo = f.segLo[w];
+            int[] hi = f.segHi[w];
+            int[] need = backward ? f.needBackward[w] : f.needForward[w];
+            int workers = f.workers;
+            double sum = 0.0;
+            try {
+                for (int q = 0; q < lo.length; q++) {
+                    int s = backward ? lo.length - 1 - q : q;
+                    for (int v = 0; v < workers; v++) {
+                        int want = need[s * workers + v];
+                        if (want > 0 && !awaitProgress(v, want)) {
+                            return;
+                        }
+                    }
+                    sum += range(lo[s], hi[s]);
+                    progress.set(w * 16, q + 1);
+                }
+            } catch (RuntimeException | Error e) {
+                flowFailed = true;
+                throw e;
+            } finally {
+                partials[(w + 1) * PAD] = sum;
             }
         }
 
@@ -884,7 +985,7 @@ public final class ParallelCpuBackend extends HostBackend {
             if (g1 - g0 == 1) {
                 return range(lo, hi);
             }
-            boolean backward = mode == CHOLESKY_BACKWARD || mode == SSOR_BACKWARD || mode == SOR_BACKWARD;
+            boolean backward = isBackward();
             double sum = 0.0;
             for (int q = 0; q < g1 - g0; q++) {
                 int g = backward ? g1 - 1 - q : g0 + q;

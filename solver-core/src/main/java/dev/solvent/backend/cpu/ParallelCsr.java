@@ -89,8 +89,10 @@ public final class ParallelCsr extends HostCsr {
             if (scheduledNatural == null) {
                 diagonalPositions();
                 int threads = split.length - 1;
-                scheduledNatural = Scheduled.natural(BlockSchedule.of(matrix(), wantedParallelism(threads)),
-                        new SplitMatrix(matrix()), matrix().rowPtr(), threads, owner.grain(), true);
+                SplitMatrix parts = new SplitMatrix(matrix());
+                scheduledNatural = Scheduled.natural(BlockSchedule.of(matrix(), wantedParallelism(threads)), parts,
+                        matrix().rowPtr(), threads, owner.grain(), true, parts.lowerPtr(), parts.lowerCol(),
+                        parts.upperPtr(), parts.upperCol());
             }
             return scheduledNatural;
         }

@@ -21,23 +21,31 @@ final class Scheduled {
     /** Natural-ordering relaxation: the matrix's parts (null for a factor and for the multicolour ordering). */
     final SplitMatrix split;
     final SchedulePlan plan;
+    /** Natural ordering: the same levels run with point-to-point waits (the SSOR and IC passes); null otherwise. */
+    final FlowPlan flow;
     /** Group g covers units {@code [groupPtr[g], groupPtr[g+1])} (levels over blocks, or colours over positions). */
     final int[] groupPtr;
     final Map<String, Object> report;
 
-    private Scheduled(BlockSchedule blocks, ScheduledRows rows, SplitMatrix split, SchedulePlan plan,
+    private Scheduled(BlockSchedule blocks, ScheduledRows rows, SplitMatrix split, SchedulePlan plan, FlowPlan flow,
                       Map<String, Object> report) {
         this.blocks = blocks;
         this.rows = rows;
         this.split = split;
         this.plan = plan;
+        this.flow = flow;
         this.groupPtr = blocks != null ? blocks.levelPtr() : rows.groupPtr();
         this.report = java.util.Collections.unmodifiableMap(report);
     }
 
+    /**
+     * @param lp the lower part (row pointers, columns) the forward pass reads, for the point-to-point
+     *           waits; {@code up} the upper part the backward pass reads
+     */
     static Scheduled natural(BlockSchedule blocks, SplitMatrix split, int[] rowPtr, int threads, int grain,
-                             boolean withOrdering) {
+                             boolean withOrdering, int[] lp, int[] lc, int[] up, int[] uc) {
         SchedulePlan plan = SchedulePlan.of(blocks, rowPtr, threads, grain);
+        FlowPlan flow = FlowPlan.of(blocks, plan, lp, lc, up, uc);
         Map<String, Object> r = new LinkedHashMap<>();
         if (withOrdering) {
             r.put("ordering", "natural");
@@ -45,7 +53,7 @@ final class Scheduled {
         r.put("levels", blocks.levels());
         r.put("blocks", blocks.singleRows() ? "single rows" : blocks.blocks() + " runs of consecutive rows");
         describe(r, plan, "parallelLevels");
-        return new Scheduled(blocks, null, split, plan, r);
+        return new Scheduled(blocks, null, split, plan, flow, r);
     }
 
     static Scheduled multicolour(ScheduledRows rows, int threads, int grain) {
@@ -54,7 +62,7 @@ final class Scheduled {
         r.put("ordering", "multicolour");
         r.put("colours", rows.groups());
         describe(r, plan, "parallelColours");
-        return new Scheduled(null, rows, null, plan, r);
+        return new Scheduled(null, rows, null, plan, null, r);
     }
 
     /** Threads, how many groups run split over them, and how many stretches of small groups the caller runs alone. */

@@ -23,7 +23,8 @@ public final class ScheduledFactor implements BoundOperator {
         this.owner = owner;
         this.factor = new TriangularFactor(lower);
         BlockSchedule blocks = BlockSchedule.ofLower(lower, ParallelCsr.wantedParallelism(threads));
-        this.scheduled = Scheduled.natural(blocks, null, lower.rowPtr(), threads, grain, false);
+        this.scheduled = Scheduled.natural(blocks, null, lower.rowPtr(), threads, grain, false, factor.lowerPtr(),
+                factor.lowerCol(), factor.upperPtr(), factor.upperCol());
     }
 
     @Override
