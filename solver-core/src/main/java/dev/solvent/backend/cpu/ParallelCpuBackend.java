@@ -39,10 +39,11 @@ import java.util.Map;
  * <ul>
  *   <li>natural ordering: the rows are cut into blocks of consecutive rows and the blocks grouped by
  *       dependency level ({@link dev.solvent.order.BlockSchedule}: on a 3D grid, runs of grid
- *       lines; single rows where lines leave no parallelism); the blocks of a level run on the
- *       workers, four interleaved per worker so that their recurrences overlap, each block's rows
- *       in natural order, the levels one after another with a join between them
- *       ({@link SchedulePlan}). SSOR and SOR read a copy of A split into its lower and upper parts
+ *       lines; single rows where lines leave no parallelism); the blocks of a level are shared out
+ *       over the workers ({@link SchedulePlan}), each block's rows in natural order. SOR sweeps run
+ *       the levels one after another with a join between them; the SSOR and IC(0) passes need no
+ *       join per level: each worker waits only until the other workers have finished the blocks
+ *       its next level reads ({@link FlowPlan}, point-to-point). SSOR and SOR read a copy of A split into its lower and upper parts
  *       with each row divided by its diagonal ({@link dev.solvent.backend.SplitMatrix}); the
  *       triangular solves read the factor as {@link dev.solvent.backend.TriangularFactor} gives it.
  *       Every row sees exactly the values of the row-by-row recurrence, so results equal the
