@@ -473,12 +473,12 @@ public final class ParallelCpuBackend extends HostBackend {
     private double runFlow(ScheduleTask t, FlowPlan f) {
         boolean backward = t.isBackward();
         if (f.workers == 1) {
-            int[] lo = f.segLo[0];
-            int[] hi = f.segHi[0];
+            int[] lo = f.chunkLo[0];
+            int[] hi = f.chunkHi[0];
             double sum = 0.0;
             for (int q = 0; q < lo.length; q++) {
-                int s = backward ? lo.length - 1 - q : q;
-                sum += t.range(lo[s], hi[s]);
+                int c = backward ? lo.length - 1 - q : q;
+                sum += t.range(lo[c], hi[c]);
             }
             return sum;
         }
@@ -497,7 +497,7 @@ public final class ParallelCpuBackend extends HostBackend {
         return sumPartials(f.workers);
     }
 
-    /** Waits until worker v has completed {@code want} segments; false when another worker failed. */
+    /** Waits until worker v has completed {@code want} chunks; false when another worker failed. */
     private boolean awaitProgress(int v, int want) {
         int spins = 0;
         while (progress.get(v * 16) < want) {
@@ -947,25 +947,25 @@ public final class ParallelCpuBackend extends HostBackend {
             }
         }
 
-        /** Worker w's segments of the point-to-point plan, each after the others' progress it needs. */
+        /** Worker w's chunks of the point-to-point plan, each after the other workers' progress it needs. */
         private void runSegments(int w) {
             FlowPlan f = flow;
             boolean backward = isBackward();
-            int[] lo = f.segLo[w];
-            int[] hi = f.segHi[w];
-            int[] need = backward ? f.needBackward[w] : f.needForward[w];
-            int workers = f.workers;
+            int[] lo = f.chunkLo[w];
+            int[] hi = f.chunkHi[w];
+            int[] needPtr = backward ? f.needPtrB[w] : f.needPtrF[w];
+            int[] needWorker = backward ? f.needWorkerB[w] : f.needWorkerF[w];
+            int[] needCount = backward ? f.needCountB[w] : f.needCountF[w];
             double sum = 0.0;
             try {
                 for (int q = 0; q < lo.length; q++) {
-                    int s = backward ? lo.length - 1 - q : q;
-                    for (int v = 0; v < workers; v++) {
-                        int want = need[s * workers + v];
-                        if (want > 0 && !awaitProgress(v, want)) {
+                    int c = backward ? lo.length - 1 - q : q;
+                    for (int k = needPtr[c]; k < needPtr[c + 1]; k++) {
+                        if (!awaitProgress(needWorker[k], needCount[k])) {
                             return;
                         }
                     }
-                    sum += range(lo[s], hi[s]);
+                    sum += range(lo[c], hi[c]);
                     progress.set(w * 16, q + 1);
                 }
             } catch (RuntimeException | Error e) {

@@ -45,7 +45,7 @@ final class Scheduled {
     static Scheduled natural(BlockSchedule blocks, SplitMatrix split, int[] rowPtr, int threads, int grain,
                              boolean withOrdering, int[] lp, int[] lc, int[] up, int[] uc) {
         SchedulePlan plan = SchedulePlan.of(blocks, rowPtr, threads, grain);
-        FlowPlan flow = FlowPlan.of(blocks, plan, lp, lc, up, uc);
+        FlowPlan flow = FlowPlan.of(blocks, plan, grain, lp, lc, up, uc);
         Map<String, Object> r = new LinkedHashMap<>();
         if (withOrdering) {
             r.put("ordering", "natural");
