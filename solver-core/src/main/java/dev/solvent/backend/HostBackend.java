@@ -37,6 +37,13 @@ public abstract class HostBackend implements Backend {
         System.arraycopy(src, 0, dst, 0, src.length);
     }
 
+    @Override
+    public void upload(double[] values, Vector dst) {
+        double[] d = HostVector.of(dst);
+        checkLength(values, d);
+        System.arraycopy(values, 0, d, 0, d.length);
+    }
+
     // ---- sequential kernels ------------------------------------------------------------------
     // Lexicographic SOR and the triangular solves are recurrences: every host backend runs them on
     // the calling thread. They touch no shared state of the backend, so they need no lock.

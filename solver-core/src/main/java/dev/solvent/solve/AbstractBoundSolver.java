@@ -16,8 +16,10 @@ public abstract class AbstractBoundSolver implements BoundSolver {
     protected final String solverName;
     protected final SolverOptions options;
     protected final Backend backend;
-    protected final LinearOperator operator;
-    protected final BoundOperator a;
+    /** The operator; replaced by {@link #resetup}. */
+    protected LinearOperator operator;
+    /** The operator bound to the backend; replaced by {@link #resetup}. */
+    protected BoundOperator a;
     protected final int n;
     /** Residual work vector, shared with subclasses: on return from iterate it may hold anything. */
     protected final Vector r;
@@ -126,6 +128,58 @@ public abstract class AbstractBoundSolver implements BoundSolver {
     private void check(int length, String what) {
         if (length != n) {
             throw new IllegalArgumentException(what + " has length " + length + " but the matrix is " + n + " x " + n);
+        }
+    }
+
+    /**
+     * Checks that {@code next} has the bound operator's size and pattern, binds it, lets the
+     * subclass redo its numeric setup ({@link #operatorChanged}), and releases the old binding.
+     */
+    @Override
+    public void resetup(LinearOperator next) {
+        requireSamePattern(operator, next);
+        BoundOperator old = a;
+        a = backend.bind(next);
+        operator = next;
+        try {
+            operatorChanged();
+        } finally {
+            old.close();
+        }
+    }
+
+    /**
+     * Called by {@link #resetup} after {@link #a} and {@link #operator} were replaced: subclasses
+     * redo their numeric setup (a preconditioner's) here. Does nothing by default.
+     */
+    protected void operatorChanged() {
+    }
+
+    /** @throws IllegalArgumentException unless {@code next} has {@code current}'s size and pattern */
+    static void requireSamePattern(LinearOperator current, LinearOperator next) {
+        java.util.Objects.requireNonNull(next, "operator");
+        if (next.rows() != current.rows() || next.cols() != current.cols()) {
+            throw new IllegalArgumentException("re-setup needs an operator of the same size: bound "
+                    + current.rows() + " x " + current.cols() + ", got " + next.rows() + " x " + next.cols());
+        }
+        if (current instanceof dev.solvent.matrix.CsrMatrix c) {
+            if (!(next instanceof dev.solvent.matrix.CsrMatrix m)) {
+                throw new IllegalArgumentException("re-setup of a solver bound to a CsrMatrix needs a CsrMatrix, got "
+                        + next.getClass().getSimpleName());
+            }
+            if (!c.hasSamePattern(m)) {
+                throw new IllegalArgumentException("re-setup needs the same sparsity pattern: the new matrix differs"
+                        + " (row " + c.firstPatternDifference(m) + "); set up a new solver for a new pattern");
+            }
+        } else if (current instanceof dev.solvent.matrix.Stencil7Operator s) {
+            if (!(next instanceof dev.solvent.matrix.Stencil7Operator t)
+                    || s.nx() != t.nx() || s.ny() != t.ny() || s.nz() != t.nz()) {
+                throw new IllegalArgumentException("re-setup of a solver bound to a " + s + " needs a stencil on the"
+                        + " same grid, got " + next);
+            }
+        } else if (next.getClass() != current.getClass()) {
+            throw new IllegalArgumentException("re-setup needs an operator of the same kind: bound "
+                    + current.getClass().getSimpleName() + ", got " + next.getClass().getSimpleName());
         }
     }
 

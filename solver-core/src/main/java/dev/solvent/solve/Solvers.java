@@ -1,6 +1,9 @@
 package dev.solvent.solve;
 
 import dev.solvent.backend.SweepDirection;
+import dev.solvent.multigrid.AmgOptions;
+import dev.solvent.multigrid.AmgPreconditioner;
+import dev.solvent.multigrid.MultigridSolver;
 import dev.solvent.precond.Ic0;
 import dev.solvent.precond.Jacobi;
 import dev.solvent.precond.NoPreconditioner;
@@ -19,12 +22,14 @@ import java.util.function.Function;
  *
  * <table>
  *   <caption>Names</caption>
- *   <tr><td>solvers</td><td>{@code cg}, {@code sor}, {@code ssor}, {@code gs}, {@code gs-backward}, {@code gs-symmetric}</td></tr>
- *   <tr><td>preconditioners</td><td>{@code none}, {@code jacobi}, {@code ssor}, {@code ic0}</td></tr>
+ *   <tr><td>solvers</td><td>{@code cg}, {@code sor}, {@code ssor}, {@code gs}, {@code gs-backward}, {@code gs-symmetric}, {@code amg}</td></tr>
+ *   <tr><td>preconditioners</td><td>{@code none}, {@code jacobi}, {@code ssor}, {@code ic0}, {@code amg}</td></tr>
  * </table>
  *
- * Only {@code cg} takes a preconditioner; the stationary solvers are preconditioners of
- * themselves and reject any other than {@code none}.
+ * Only {@code cg} takes a preconditioner; the stationary solvers (the multigrid iteration
+ * {@code amg} among them) are preconditioners of themselves and reject any other than {@code none}.
+ * The {@code amg} entries take their own options ({@link AmgOptions}) through
+ * {@link #create(String, String, SolverOptions, AmgOptions)}; elsewhere they use the defaults.
  */
 public final class Solvers {
 
@@ -38,11 +43,13 @@ public final class Solvers {
         SOLVERS.put("gs", (o, pc) -> StationaryIteration.gaussSeidel(o, SweepDirection.FORWARD));
         SOLVERS.put("gs-backward", (o, pc) -> StationaryIteration.gaussSeidel(o, SweepDirection.BACKWARD));
         SOLVERS.put("gs-symmetric", (o, pc) -> StationaryIteration.gaussSeidel(o, SweepDirection.SYMMETRIC));
+        SOLVERS.put("amg", (o, pc) -> new MultigridSolver(o));
 
         PRECONDITIONERS.put("none", o -> NoPreconditioner.INSTANCE);
         PRECONDITIONERS.put("jacobi", o -> new Jacobi());
         PRECONDITIONERS.put("ssor", o -> new SsorPreconditioner(o.omega()));
         PRECONDITIONERS.put("ic0", o -> new Ic0());
+        PRECONDITIONERS.put("amg", o -> new AmgPreconditioner());
     }
 
     private Solvers() {
@@ -87,6 +94,25 @@ public final class Solvers {
                     + preconditioner + "'); preconditioners apply to cg");
         }
         return factory.apply(options, pc);
+    }
+
+    /**
+     * As {@link #create(String, String, SolverOptions)}, with {@code amg}'s own options for the
+     * {@code amg} preconditioner and the {@code amg} solver (other names ignore them).
+     *
+     * @throws IllegalArgumentException as the three-argument form, and for the F-cycle as a CG
+     *                                  preconditioner (it is not symmetric)
+     */
+    public static IterativeSolver create(String solver, String preconditioner, SolverOptions options, AmgOptions amg) {
+        java.util.Objects.requireNonNull(amg, "amg options");
+        IterativeSolver s = create(solver, preconditioner, options);
+        if (s instanceof MultigridSolver) {
+            return new MultigridSolver(options, amg);
+        }
+        if (s instanceof ConjugateGradient cg && cg.preconditioner() instanceof AmgPreconditioner) {
+            return new ConjugateGradient(options, new AmgPreconditioner(amg));
+        }
+        return s;
     }
 
     private static String normalise(String name) {

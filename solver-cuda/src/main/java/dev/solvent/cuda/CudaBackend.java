@@ -30,6 +30,12 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link Stencil7Operator}: the matrix-free kernels {@code solvent_stencil7_*}, always.</li>
  *   <li>{@code dot}, {@code axpy}, {@code scale}: cuBLAS when it loads, else our kernels.</li>
  *   <li>{@code cgDirection}, {@code cgUpdate}, {@code diagonalScaleDot}: our fused kernels.</li>
+ *   <li>Multigrid: {@code applyAdd} on CSR by cuSPARSE SpMV (beta = 1) where it loads, else
+ *       {@code solvent_csr_spmv_add}; {@code smootherStep} by the fused
+ *       {@code solvent_csr_smoother_step} / {@code solvent_stencil7_smoother_step} /
+ *       {@code solvent_smoother_start}; {@code upload(values, dst)} a host-to-device copy. A
+ *       multigrid hierarchy is set up on the host and uploaded once; its coarsest solve downloads
+ *       the (small) right-hand side, solves on the host and uploads the answer.</li>
  *   <li>{@code sorSweep} and {@code ssorApplyDot}: our kernels in a MULTICOLOUR ordering
  *       ({@link MulticolorOrdering}: greedy colouring, red-black for 5- and 7-point stencils),
  *       colours in sequence, rows of a colour in parallel. <b>This converges differently from
@@ -532,6 +538,96 @@ public final class CudaBackend implements Backend {
         distinct(r, z, "r and z");
         distinct(d, z, "d and z");
         return kernels.diagScaleDot(d.length(), buf(d), buf(r), buf(z));
+    }
+
+    // ---- multigrid ----------------------------------------------------------------------------
+
+    @Override
+    public synchronized void upload(double[] values, Vector dst) {
+        begin();
+        if (values.length != dst.length()) {
+            throw new IllegalArgumentException("vector lengths differ: " + values.length + " and " + dst.length());
+        }
+        buf(dst).upload(values);
+    }
+
+    /**
+     * {@code y += alpha A x}: cuSPARSE SpMV with beta = 1 where it loads, else
+     * {@code solvent_csr_spmv_add}; {@code solvent_stencil7_spmv_add} on a stencil; a host
+     * operator on the host (copies both ways).
+     */
+    @Override
+    public synchronized void applyAdd(BoundOperator a, double alpha, Vector x, Vector y) {
+        begin();
+        checkApply(own(a), x, y);
+        if (a instanceof CudaCsr m) {
+            if (usesCusparse()) {
+                m.cusparse(libs).spmv(alpha, buf(x), 1.0, buf(y));
+            } else {
+                kernels.csrSpmvAdd(m.rows(), alpha, m.rowPtr, m.colIdx, m.values, buf(x), buf(y));
+            }
+        } else if (a instanceof CudaStencil s) {
+            kernels.stencilSpmvAdd(s.stencil, alpha, buf(x), buf(y));
+        } else {
+            double[] hx = new double[x.length()];
+            double[] hy = new double[y.length()];
+            double[] t = new double[y.length()];
+            buf(x).download(hx);
+            buf(y).download(hy);
+            ((HostOperator) a).operator.apply(hx, t);
+            for (int i = 0; i < hy.length; i++) {
+                hy[i] += alpha * t[i];
+            }
+            buf(y).upload(hy);
+        }
+    }
+
+    /**
+     * The fused smoother step ({@code solvent_csr_smoother_step}, {@code solvent_stencil7_smoother_step},
+     * {@code solvent_smoother_start} for x = null); a host operator on the host.
+     */
+    @Override
+    public synchronized void smootherStep(BoundOperator a, Vector b, Vector x, Vector dinv, double c1, double c2,
+                                          Vector d, Vector xOut) {
+        begin();
+        sameLength(b, dinv);
+        sameLength(b, d);
+        sameLength(b, xOut);
+        distinct(d, xOut, "d and xOut");
+        distinct(b, xOut, "b and xOut");
+        distinct(b, d, "b and d");
+        if (x == null) {
+            kernels.smootherStart(b.length(), buf(b), buf(dinv), c1, c2, buf(d), buf(xOut));
+            return;
+        }
+        checkApply(own(a), x, xOut);
+        sameLength(b, x);
+        distinct(x, d, "x and d");
+        if (a instanceof CudaCsr m) {
+            kernels.csrSmootherStep(m.rows(), m.rowPtr, m.colIdx, m.values, buf(b), buf(x), buf(dinv), c1, c2, buf(d),
+                    buf(xOut));
+        } else if (a instanceof CudaStencil s) {
+            kernels.stencilSmootherStep(s.stencil, buf(b), buf(x), buf(dinv), c1, c2, buf(d), buf(xOut));
+        } else {
+            int n = b.length();
+            double[] hb = new double[n];
+            double[] hx = new double[n];
+            double[] hd = new double[n];
+            double[] hdinv = new double[n];
+            double[] ax = new double[n];
+            buf(b).download(hb);
+            buf(x).download(hx);
+            buf(d).download(hd);
+            buf(dinv).download(hdinv);
+            ((HostOperator) a).operator.apply(hx, ax);
+            for (int i = 0; i < n; i++) {
+                double r = hb[i] - ax[i];
+                hd[i] = c1 == 0.0 ? c2 * hdinv[i] * r : c1 * hd[i] + c2 * hdinv[i] * r;
+                ax[i] = hx[i] + hd[i];
+            }
+            buf(d).upload(hd);
+            buf(xOut).upload(ax);
+        }
     }
 
     // ---- relaxation ---------------------------------------------------------------------------

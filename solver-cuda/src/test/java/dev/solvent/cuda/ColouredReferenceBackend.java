@@ -138,6 +138,22 @@ final class ColouredReferenceBackend implements Backend {
     }
 
     @Override
+    public void upload(double[] values, Vector dst) {
+        ref.upload(values, dst);
+    }
+
+    @Override
+    public void applyAdd(BoundOperator a, double alpha, Vector x, Vector y) {
+        ref.applyAdd(a, alpha, x, y);
+    }
+
+    @Override
+    public void smootherStep(BoundOperator a, Vector b, Vector x, Vector dinv, double c1, double c2, Vector d,
+                             Vector xOut) {
+        ref.smootherStep(a, b, x, dinv, c1, c2, d, xOut);
+    }
+
+    @Override
     public void close() {
         ref.close();
     }

@@ -1,0 +1,225 @@
+package dev.solvent.matrix;
+
+import java.util.Arrays;
+
+/**
+ * Sparse matrix products and transposes for setup work (a multigrid hierarchy's Galerkin
+ * operators {@code P^T A P}), row-parallel on a {@link ParallelRows} team.
+ *
+ * <p>{@link #multiply} is Gustavson's row-by-row product in one pass: each thread fills the rows
+ * of a block of {@code C = A B} through a marker and a dense accumulator per column, sorts each
+ * row's columns, and keeps the block; the blocks are then copied into place. Entry {@code c_ij} is
+ * summed in a fixed order (A's row i in storage order, each of B's rows in storage order), and
+ * every row is computed by one thread alone, so the product is the same bit for bit for any
+ * thread count. Entries that cancel to zero are kept: the pattern of the product depends on the
+ * patterns of A and B only, which is what lets {@link #multiplyNumeric} refill it for new values.
+ */
+public final class SparseProducts {
+
+    /** Rows per parallel block. */
+    private static final int BLOCK = 2048;
+
+    private SparseProducts() {
+    }
+
+    /**
+     * {@code C = A B}.
+     *
+     * @throws IllegalArgumentException if the inner dimensions differ or C would have more than
+     *                                  {@code 2^31 - 1} stored entries
+     */
+    public static CsrMatrix multiply(CsrMatrix a, CsrMatrix b, ParallelRows par) {
+        if (a.cols() != b.rows()) {
+            throw new IllegalArgumentException("cannot multiply a " + a.rows() + " x " + a.cols() + " matrix by a "
+                    + b.rows() + " x " + b.cols() + " matrix");
+        }
+        int n = a.rows();
+        int m = b.cols();
+        int[] arp = a.rowPtr();
+        int[] aci = a.colIdx();
+        double[] av = a.values();
+        int[] brp = b.rowPtr();
+        int[] bci = b.colIdx();
+        double[] bv = b.values();
+        int threads = par.threads();
+        int blocks = (n + BLOCK - 1) / BLOCK;
+        int[][] blockCols = new int[blocks][];
+        double[][] blockValues = new double[blocks][];
+        int[] counts = new int[n];
+        Scratch[] scratch = new Scratch[threads];
+        par.forEach(n, BLOCK, (w, lo, hi) -> {
+            Scratch sc = scratch[w] == null ? (scratch[w] = new Scratch(m)) : scratch[w];
+            int[] mark = sc.mark;
+            double[] acc = sc.acc;
+            int pos = 0;
+            for (int i = lo; i < hi; i++) {
+                int start = pos;
+                for (int k = arp[i]; k < arp[i + 1]; k++) {
+                    int row = aci[k];
+                    double aik = av[k];
+                    int qEnd = brp[row + 1];
+                    if (pos + (qEnd - brp[row]) > sc.cols.length) {
+                        sc.grow(pos + (qEnd - brp[row]));
+                    }
+                    int[] cols = sc.cols;
+                    for (int q = brp[row]; q < qEnd; q++) {
+                        int j = bci[q];
+                        if (mark[j] != i) {
+                            mark[j] = i;
+                            cols[pos++] = j;
+                            acc[j] = 0.0;
+                        }
+                        acc[j] += aik * bv[q];
+                    }
+                }
+                int[] cols = sc.cols;
+                Arrays.sort(cols, start, pos);
+                if (pos > sc.values.length) {
+                    sc.values = Arrays.copyOf(sc.values, sc.cols.length);
+                }
+                double[] vals = sc.values;
+                for (int p = start; p < pos; p++) {
+                    vals[p] = acc[cols[p]];
+                }
+                counts[i] = pos - start;
+            }
+            blockCols[lo / BLOCK] = Arrays.copyOf(sc.cols, pos);
+            blockValues[lo / BLOCK] = Arrays.copyOf(sc.values, pos);
+        });
+        int[] crp = new int[n + 1];
+        long total = 0;
+        for (int i = 0; i < n; i++) {
+            total += counts[i];
+            if (total > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("the product of a " + a.rows() + " x " + a.cols() + " and a "
+                        + b.rows() + " x " + b.cols() + " matrix has more than 2^31 - 1 stored entries");
+            }
+            crp[i + 1] = (int) total;
+        }
+        int[] cci = new int[(int) total];
+        double[] cv = new double[(int) total];
+        par.forEach(n, BLOCK, (w, lo, hi) -> {
+            int blk = lo / BLOCK;
+            System.arraycopy(blockCols[blk], 0, cci, crp[lo], blockCols[blk].length);
+            System.arraycopy(blockValues[blk], 0, cv, crp[lo], blockValues[blk].length);
+            blockCols[blk] = null;
+            blockValues[blk] = null;
+        });
+        return new CsrMatrix(n, m, crp, cci, cv, true);
+    }
+
+    /** One thread's work space for {@link #multiply}: a marker and an accumulator per column, and a row buffer. */
+    private static final class Scratch {
+        final int[] mark;
+        final double[] acc;
+        int[] cols = new int[1 << 14];
+        double[] values = new double[1 << 14];
+
+        Scratch(int columns) {
+            mark = new int[columns];
+            Arrays.fill(mark, -1);
+            acc = new double[columns];
+        }
+
+        void grow(int needed) {
+            int size = Math.max(needed, cols.length * 2);
+            cols = Arrays.copyOf(cols, size);
+        }
+    }
+
+    /**
+     * {@code A B} on a known pattern: {@code pattern} must hold every entry of the product (as
+     * {@link #multiply} of matrices with A's and B's patterns returns it). Returns a matrix that
+     * shares the pattern's row pointers and column indices, with new values summed in the same
+     * order as {@link #multiply}, so the two agree bit for bit.
+     */
+    public static CsrMatrix multiplyNumeric(CsrMatrix a, CsrMatrix b, CsrMatrix pattern, ParallelRows par) {
+        if (a.cols() != b.rows() || pattern.rows() != a.rows() || pattern.cols() != b.cols()) {
+            throw new IllegalArgumentException("pattern " + pattern.rows() + " x " + pattern.cols()
+                    + " does not fit the product of " + a.rows() + " x " + a.cols() + " and " + b.rows() + " x " + b.cols());
+        }
+        int n = a.rows();
+        int[] arp = a.rowPtr();
+        int[] aci = a.colIdx();
+        double[] av = a.values();
+        int[] brp = b.rowPtr();
+        int[] bci = b.colIdx();
+        double[] bv = b.values();
+        int[] crp = pattern.rowPtr();
+        int[] cci = pattern.colIdx();
+        double[] cv = new double[cci.length];
+        int[][] positions = new int[par.threads()][];
+        par.forEach(n, BLOCK, (w, lo, hi) -> {
+            int[] pos = positions[w] == null ? (positions[w] = new int[b.cols()]) : positions[w];
+            for (int i = lo; i < hi; i++) {
+                for (int p = crp[i]; p < crp[i + 1]; p++) {
+                    pos[cci[p]] = p;
+                }
+                for (int k = arp[i]; k < arp[i + 1]; k++) {
+                    int row = aci[k];
+                    double aik = av[k];
+                    for (int q = brp[row]; q < brp[row + 1]; q++) {
+                        cv[pos[bci[q]]] += aik * bv[q];
+                    }
+                }
+            }
+        });
+        return new CsrMatrix(pattern.rows(), pattern.cols(), crp, cci, cv, true);
+    }
+
+    /**
+     * A transpose and where each entry went: entry {@code k} of the source is entry
+     * {@code position[k]} of {@code transpose}.
+     */
+    public record Transposed(CsrMatrix transpose, int[] position) {
+
+        /** The transpose of a matrix with the source's pattern and new {@code values}, sharing the pattern. */
+        public CsrMatrix withSourceValues(double[] values, ParallelRows par) {
+            if (values.length != position.length) {
+                throw new IllegalArgumentException("expected " + position.length + " values, got " + values.length);
+            }
+            double[] tv = new double[values.length];
+            par.forEach(values.length, 1 << 16, (w, lo, hi) -> {
+                for (int k = lo; k < hi; k++) {
+                    tv[position[k]] = values[k];
+                }
+            });
+            return new CsrMatrix(transpose.rows(), transpose.cols(), transpose.rowPtr(), transpose.colIdx(), tv, true);
+        }
+    }
+
+    /**
+     * The transpose by a counting sort over columns (O(nnz), rows of the result sorted), with the
+     * position map that {@link Transposed#withSourceValues} reuses. Sequential: one pass to count,
+     * one to place.
+     */
+    public static Transposed transpose(CsrMatrix a) {
+        int rows = a.rows();
+        int cols = a.cols();
+        int[] rp = a.rowPtr();
+        int[] ci = a.colIdx();
+        double[] v = a.values();
+        int nnz = v.length;
+        int[] tp = new int[cols + 1];
+        for (int k = 0; k < nnz; k++) {
+            tp[ci[k] + 1]++;
+        }
+        for (int j = 0; j < cols; j++) {
+            tp[j + 1] += tp[j];
+        }
+        int[] next = Arrays.copyOf(tp, cols);
+        int[] ti = new int[nnz];
+        double[] tv = new double[nnz];
+        int[] position = new int[nnz];
+        for (int i = 0; i < rows; i++) {
+            for (int k = rp[i]; k < rp[i + 1]; k++) {
+                int dst = next[ci[k]]++;
+                ti[dst] = i;
+                tv[dst] = v[k];
+                position[k] = dst;
+            }
+        }
+        return new Transposed(new CsrMatrix(cols, rows, tp, ti, tv, true), position);
+    }
+
+}
