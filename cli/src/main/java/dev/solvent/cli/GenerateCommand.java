@@ -17,7 +17,8 @@ import picocli.CommandLine.Parameters;
             "poisson2d: 5-point Laplacian on an N x N grid (Dirichlet), b = A * ones.",
             "poisson3d: 7-point Laplacian on an N x N x N grid (Dirichlet), b = A * ones.",
             "fluid3d:   pressure matrix of an N^3 smoke simulation (solid walls, a solid obstacle,",
-            "           open top), b = -div(u) of a rising plume."})
+            "           open top), b = -div(u) of a rising plume; with --closed a solid lid too: the",
+            "           pure-Neumann problem, singular (constant null space), b projected onto the range."})
 final class GenerateCommand implements Callable<Integer> {
 
     enum Kind { poisson2d, poisson3d, fluid3d }
@@ -34,6 +35,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--rhs-out", paramLabel = "b.mtx", description = "Where to write the right-hand side.")
     Path rhsOut;
 
+    @Option(names = "--closed", description = "fluid3d: close the top (the singular pure-Neumann problem).")
+    boolean closed;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -42,10 +46,13 @@ final class GenerateCommand implements Callable<Integer> {
         if (n <= 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--n must be positive, got " + n);
         }
+        if (closed && kind != Kind.fluid3d) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--closed applies to fluid3d only");
+        }
         Problem p = switch (kind) {
             case poisson2d -> Generators.poisson2d(n);
             case poisson3d -> Generators.poisson3d(n);
-            case fluid3d -> Generators.fluid3d(n);
+            case fluid3d -> closed ? dev.solvent.gen.FluidGrid.smokeBox(n, false).pressureProblem(null) : Generators.fluid3d(n);
         };
         MatrixMarket.writeMatrix(p.matrix(), out);
         if (rhsOut != null) {

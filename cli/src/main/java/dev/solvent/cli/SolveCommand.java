@@ -35,11 +35,11 @@ final class SolveCommand implements Callable<Integer> {
     Path initialGuessFile;
 
     @Option(names = "--solver", defaultValue = "cg", paramLabel = "NAME",
-            description = "cg, sor, ssor, gs, gs-backward or gs-symmetric. Default: ${DEFAULT-VALUE}.")
+            description = "cg, sor, ssor, gs, gs-backward, gs-symmetric or amg (the multigrid iteration). Default: ${DEFAULT-VALUE}.")
     String solver;
 
     @Option(names = "--pc", defaultValue = "none", paramLabel = "NAME",
-            description = "Preconditioner for cg: none, jacobi, ssor or ic0. Default: ${DEFAULT-VALUE}.")
+            description = "Preconditioner for cg: none, jacobi, ssor, ic0 or amg (smoothed-aggregation multigrid). Default: ${DEFAULT-VALUE}.")
     String preconditioner;
 
     @Option(names = "--rtol", defaultValue = "1e-8", description = "Stop when ||b - Ax|| <= rtol ||b|| (or atol). Default: ${DEFAULT-VALUE}.")
@@ -66,14 +66,19 @@ final class SolveCommand implements Callable<Integer> {
     @Mixin
     BackendOptions backendOptions;
 
+    @Mixin
+    AmgCliOptions amgOptions;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         SolverOptions checked;
+        dev.solvent.multigrid.AmgOptions amg;
         try {
             checked = SolverOptions.defaults().withRtol(rtol).withAtol(atol).withMaxIterations(maxIterations).withOmega(omega);
+            amg = amgOptions.toOptions();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -103,7 +108,7 @@ final class SolveCommand implements Callable<Integer> {
                 .withListener(progress);
         IterativeSolver iterative;
         try {
-            iterative = Solvers.create(solver, preconditioner, options);
+            iterative = Solvers.create(solver, preconditioner, options, amg);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

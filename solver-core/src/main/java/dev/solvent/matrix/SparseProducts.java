@@ -54,14 +54,20 @@ public final class SparseProducts {
             int pos = 0;
             for (int i = lo; i < hi; i++) {
                 int start = pos;
-                for (int k = arp[i]; k < arp[i + 1]; k++) {
+                int kEnd = arp[i + 1];
+                // At most this many new columns: make room once per row.
+                int bound = 0;
+                for (int k = arp[i]; k < kEnd; k++) {
+                    bound += brp[aci[k] + 1] - brp[aci[k]];
+                }
+                if (pos + bound > sc.cols.length) {
+                    sc.grow(pos + bound);
+                }
+                int[] cols = sc.cols;
+                for (int k = arp[i]; k < kEnd; k++) {
                     int row = aci[k];
                     double aik = av[k];
                     int qEnd = brp[row + 1];
-                    if (pos + (qEnd - brp[row]) > sc.cols.length) {
-                        sc.grow(pos + (qEnd - brp[row]));
-                    }
-                    int[] cols = sc.cols;
                     for (int q = brp[row]; q < qEnd; q++) {
                         int j = bci[q];
                         if (mark[j] != i) {
@@ -72,11 +78,7 @@ public final class SparseProducts {
                         acc[j] += aik * bv[q];
                     }
                 }
-                int[] cols = sc.cols;
-                Arrays.sort(cols, start, pos);
-                if (pos > sc.values.length) {
-                    sc.values = Arrays.copyOf(sc.values, sc.cols.length);
-                }
+                sortSmall(cols, start, pos);
                 double[] vals = sc.values;
                 for (int p = start; p < pos; p++) {
                     vals[p] = acc[cols[p]];
@@ -124,6 +126,7 @@ public final class SparseProducts {
         void grow(int needed) {
             int size = Math.max(needed, cols.length * 2);
             cols = Arrays.copyOf(cols, size);
+            values = Arrays.copyOf(values, size);
         }
     }
 
@@ -167,6 +170,23 @@ public final class SparseProducts {
         return new CsrMatrix(pattern.rows(), pattern.cols(), crp, cci, cv, true);
     }
 
+    /** Sorts {@code a[from, to)}: insertion sort for the short rows of a product, else the library sort. */
+    private static void sortSmall(int[] a, int from, int to) {
+        if (to - from > 32) {
+            Arrays.sort(a, from, to);
+            return;
+        }
+        for (int i = from + 1; i < to; i++) {
+            int v = a[i];
+            int j = i - 1;
+            while (j >= from && a[j] > v) {
+                a[j + 1] = a[j];
+                j--;
+            }
+            a[j + 1] = v;
+        }
+    }
+
     /**
      * A transpose and where each entry went: entry {@code k} of the source is entry
      * {@code position[k]} of {@code transpose}.
@@ -190,35 +210,52 @@ public final class SparseProducts {
 
     /**
      * The transpose by a counting sort over columns (O(nnz), rows of the result sorted), with the
-     * position map that {@link Transposed#withSourceValues} reuses. Sequential: one pass to count,
-     * one to place.
+     * position map that {@link Transposed#withSourceValues} reuses. The rows are cut into one
+     * contiguous range per thread; each range counts its columns, and places its entries after
+     * those of the ranges before it, so the result is the sequential one for any thread count.
      */
-    public static Transposed transpose(CsrMatrix a) {
+    public static Transposed transpose(CsrMatrix a, ParallelRows par) {
         int rows = a.rows();
         int cols = a.cols();
         int[] rp = a.rowPtr();
         int[] ci = a.colIdx();
         double[] v = a.values();
         int nnz = v.length;
+        int parts = Math.max(1, Math.min(par.threads(), rows / 4096));
+        int chunk = Math.max(1, (rows + parts - 1) / parts);
+        int[][] counts = new int[parts][cols + 1];
+        par.forEach(rows, chunk, (w, lo, hi) -> {
+            int[] c = counts[lo / chunk];
+            for (int k = rp[lo]; k < rp[hi]; k++) {
+                c[ci[k]]++;
+            }
+        });
+        // Column j of part t starts after column j of the parts before it: offsets in place.
         int[] tp = new int[cols + 1];
-        for (int k = 0; k < nnz; k++) {
-            tp[ci[k] + 1]++;
-        }
+        int running = 0;
         for (int j = 0; j < cols; j++) {
-            tp[j + 1] += tp[j];
+            tp[j] = running;
+            for (int t = 0; t < parts; t++) {
+                int c = counts[t][j];
+                counts[t][j] = running;
+                running += c;
+            }
         }
-        int[] next = Arrays.copyOf(tp, cols);
+        tp[cols] = running;
         int[] ti = new int[nnz];
         double[] tv = new double[nnz];
         int[] position = new int[nnz];
-        for (int i = 0; i < rows; i++) {
-            for (int k = rp[i]; k < rp[i + 1]; k++) {
-                int dst = next[ci[k]]++;
-                ti[dst] = i;
-                tv[dst] = v[k];
-                position[k] = dst;
+        par.forEach(rows, chunk, (w, lo, hi) -> {
+            int[] next = counts[lo / chunk];
+            for (int i = lo; i < hi; i++) {
+                for (int k = rp[i]; k < rp[i + 1]; k++) {
+                    int dst = next[ci[k]]++;
+                    ti[dst] = i;
+                    tv[dst] = v[k];
+                    position[k] = dst;
+                }
             }
-        }
+        });
         return new Transposed(new CsrMatrix(cols, rows, tp, ti, tv, true), position);
     }
 

@@ -346,7 +346,7 @@ final class Hierarchy {
                 : SparseProducts.multiplyNumeric(s, level.tentative, pattern, par);
         add("smoothing", System.nanoTime() - t0);
         long t1 = System.nanoTime();
-        level.r = transposed == null ? SparseProducts.transpose(level.p)
+        level.r = transposed == null ? SparseProducts.transpose(level.p, par)
                 : new SparseProducts.Transposed(transposed.withSourceValues(level.p.values(), par), transposed.position());
         add("galerkin", System.nanoTime() - t1);
     }
