@@ -17,7 +17,7 @@ import java.util.Arrays;
 public final class SparseProducts {
 
     /** Rows per parallel block. */
-    private static final int BLOCK = 2048;
+    private static final int BLOCK = 1024;
 
     private SparseProducts() {
     }

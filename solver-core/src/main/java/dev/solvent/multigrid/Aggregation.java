@@ -27,22 +27,30 @@ record Aggregation(int[] ofNode, int count) {
     /** Standard greedy aggregation of the graph's nodes. */
     static Aggregation standard(StrengthGraph g) {
         int n = g.nodes();
-        int[] rp = g.rowPtr();
-        int[] ci = g.colIdx();
         int[] agg = new int[n];
         java.util.Arrays.fill(agg, FREE);
-        // Pass 1: roots with their whole strong neighbourhood.
+        int roots = roots(g, agg);
+        joinRoots(g, agg, roots);
+        int count = remaining(g, agg, roots);
+        return new Aggregation(agg, count);
+    }
+
+    /** Pass 1: roots with their whole strong neighbourhood; returns the number of aggregates. */
+    private static int roots(StrengthGraph g, int[] agg) {
+        int[] rp = g.rowPtr();
+        int[] ci = g.colIdx();
         int count = 0;
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < agg.length; i++) {
             if (agg[i] != FREE) {
                 continue;
             }
-            if (rp[i] == rp[i + 1]) {
+            int end = rp[i + 1];
+            if (rp[i] == end) {
                 agg[i] = ISOLATED;
                 continue;
             }
             boolean neighbourTaken = false;
-            for (int k = rp[i]; k < rp[i + 1]; k++) {
+            for (int k = rp[i]; k < end; k++) {
                 if (agg[ci[k]] != FREE) {
                     neighbourTaken = true;
                     break;
@@ -50,15 +58,23 @@ record Aggregation(int[] ofNode, int count) {
             }
             if (!neighbourTaken) {
                 agg[i] = count;
-                for (int k = rp[i]; k < rp[i + 1]; k++) {
+                for (int k = rp[i]; k < end; k++) {
                     agg[ci[k]] = count;
                 }
                 count++;
             }
         }
-        int roots = count;
-        // Pass 2: free nodes join an adjacent root aggregate (only those made in pass 1, so that
-        // aggregates grow by at most one layer).
+        return count;
+    }
+
+    /**
+     * Pass 2: free nodes join an adjacent root aggregate (only those made in pass 1, so that
+     * aggregates grow by at most one layer; the choices are made first, then applied).
+     */
+    private static void joinRoots(StrengthGraph g, int[] agg, int roots) {
+        int[] rp = g.rowPtr();
+        int[] ci = g.colIdx();
+        int n = agg.length;
         int[] joined = new int[n];
         java.util.Arrays.fill(joined, FREE);
         for (int i = 0; i < n; i++) {
@@ -78,8 +94,13 @@ record Aggregation(int[] ofNode, int count) {
                 agg[i] = joined[i];
             }
         }
-        // Pass 3: what is left forms aggregates with its free neighbours.
-        for (int i = 0; i < n; i++) {
+    }
+
+    /** Pass 3: what is left forms aggregates with its free neighbours; returns the total count. */
+    private static int remaining(StrengthGraph g, int[] agg, int count) {
+        int[] rp = g.rowPtr();
+        int[] ci = g.colIdx();
+        for (int i = 0; i < agg.length; i++) {
             if (agg[i] != FREE) {
                 continue;
             }
@@ -91,7 +112,7 @@ record Aggregation(int[] ofNode, int count) {
             }
             count++;
         }
-        return new Aggregation(agg, count);
+        return count;
     }
 
     /**

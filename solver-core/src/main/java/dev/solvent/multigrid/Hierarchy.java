@@ -39,7 +39,7 @@ final class Hierarchy {
 
     /** {@code ||A b|| <= NULL_TOLERANCE ||A||_inf ||b||} makes b a null vector. */
     static final double NULL_TOLERANCE = 1e-10;
-    private static final int BLOCK = 8192;
+    private static final int BLOCK = 2048;
 
     /** One level. All but the coarsest have aggregates, T, P and R. */
     static final class Level {

@@ -22,7 +22,7 @@ final class SpectralRadius {
     /** Lanczos steps. */
     static final int STEPS = 10;
 
-    private static final int BLOCK = 8192;
+    private static final int BLOCK = 2048;
 
     private SpectralRadius() {
     }

@@ -25,7 +25,7 @@ record StrengthGraph(int nodes, int[] rowPtr, int[] colIdx) {
     }
 
     /** Rows per parallel block of the setup loops. */
-    static final int BLOCK = 8192;
+    static final int BLOCK = 2048;
 
     /** The strength graph of {@code a} (amalgamated by {@code blockSize}) with threshold theta. */
     static StrengthGraph of(CsrMatrix a, int blockSize, double theta, ParallelRows par) {

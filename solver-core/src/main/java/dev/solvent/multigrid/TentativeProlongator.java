@@ -30,6 +30,52 @@ record TentativeProlongator(CsrMatrix t, double[][] coarse) {
      * @param b         near-null-space vectors, {@code b[c]} of length n
      */
     static TentativeProlongator build(int[] aggregate, int count, double[][] b) {
+        return b.length == 1 ? single(aggregate, count, b[0]) : block(aggregate, count, b);
+    }
+
+    /**
+     * One vector: the QR of a column is its normalisation, {@code T[i, a] = b_i / ||b_a||},
+     * {@code B_coarse[a] = ||b_a||}; an aggregate on which b vanishes gets no coarse unknown.
+     */
+    private static TentativeProlongator single(int[] aggregate, int count, double[] b) {
+        int n = aggregate.length;
+        double[] norm = new double[count];
+        for (int i = 0; i < n; i++) {
+            if (aggregate[i] >= 0) {
+                norm[aggregate[i]] += b[i] * b[i];
+            }
+        }
+        int[] coarseOf = new int[count];
+        int coarseCount = 0;
+        for (int a = 0; a < count; a++) {
+            norm[a] = Math.sqrt(norm[a]);
+            coarseOf[a] = norm[a] > 0.0 ? coarseCount++ : -1;
+        }
+        int[] rowPtr = new int[n + 1];
+        for (int i = 0; i < n; i++) {
+            int a = aggregate[i];
+            rowPtr[i + 1] = rowPtr[i] + (a >= 0 && coarseOf[a] >= 0 ? 1 : 0);
+        }
+        int[] colIdx = new int[rowPtr[n]];
+        double[] values = new double[rowPtr[n]];
+        for (int i = 0; i < n; i++) {
+            int a = aggregate[i];
+            if (a >= 0 && coarseOf[a] >= 0) {
+                colIdx[rowPtr[i]] = coarseOf[a];
+                values[rowPtr[i]] = b[i] / norm[a];
+            }
+        }
+        double[] coarse = new double[coarseCount];
+        for (int a = 0; a < count; a++) {
+            if (coarseOf[a] >= 0) {
+                coarse[coarseOf[a]] = norm[a];
+            }
+        }
+        return new TentativeProlongator(CsrMatrix.of(n, coarseCount, rowPtr, colIdx, values), new double[][] {coarse});
+    }
+
+    /** Several vectors: modified Gram-Schmidt per aggregate. */
+    private static TentativeProlongator block(int[] aggregate, int count, double[][] b) {
         int n = aggregate.length;
         int k = b.length;
         // Unknowns of each aggregate, in increasing order (counting sort).

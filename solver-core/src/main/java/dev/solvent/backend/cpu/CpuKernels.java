@@ -297,14 +297,26 @@ final class CpuKernels {
     static void csrSmootherStep(int[] rp, int[] ci, double[] v, double[] b, double[] x, double[] dinv,
                                 double c1, double c2, double[] d, double[] xOut, int lo, int hi) {
         int k = rp[lo];
+        if (c1 == 0.0) {
+            for (int i = lo; i < hi; i++) {
+                int end = rp[i + 1];
+                double s = 0.0;
+                for (; k < end; k++) {
+                    s += v[k] * x[ci[k]];
+                }
+                double di = c2 * dinv[i] * (b[i] - s);
+                d[i] = di;
+                xOut[i] = x[i] + di;
+            }
+            return;
+        }
         for (int i = lo; i < hi; i++) {
             int end = rp[i + 1];
             double s = 0.0;
             for (; k < end; k++) {
                 s += v[k] * x[ci[k]];
             }
-            double r = b[i] - s;
-            double di = c1 == 0.0 ? c2 * dinv[i] * r : c1 * d[i] + c2 * dinv[i] * r;
+            double di = c1 * d[i] + c2 * dinv[i] * (b[i] - s);
             d[i] = di;
             xOut[i] = x[i] + di;
         }
