@@ -188,14 +188,16 @@ final class Hierarchy {
     void resetup(CsrMatrix a0, int threads) {
         CsrMatrix old = levels.get(0).a;
         requireSamePattern(old, a0);
+        boolean finite = a0.isFinite();
+        // Checked before anything changes: a refused matrix leaves the hierarchy as it was.
+        double[] fineDiagonal = finite ? diagonal(a0, 0) : null;
         seconds.replaceAll((k, v) -> 0.0);
         failure = null;
         coarse = null;
-        if (!a0.isFinite()) {
+        if (!finite) {
             failure = "amg: the matrix has a NaN or infinite entry";
             return;
         }
-        double[] fineDiagonal = diagonal(a0, 0);
         try (ParallelRows par = new ParallelRows(threads)) {
             Level fine = levels.get(0);
             fine.a = a0;

@@ -146,11 +146,6 @@ final class MultigridCycle implements AutoCloseable {
         return nullBasis == null ? new Vector[0] : nullBasis;
     }
 
-    /** Whether the cycle projects out a null space. */
-    boolean projectsNullSpace() {
-        return nullBasis.length > 0;
-    }
-
     private double[] inverseDiagonal(Hierarchy.Level h) {
         int n = h.a.rows();
         double[] out = new double[n];

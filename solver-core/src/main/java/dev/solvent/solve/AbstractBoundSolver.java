@@ -138,14 +138,20 @@ public abstract class AbstractBoundSolver implements BoundSolver {
     @Override
     public void resetup(LinearOperator next) {
         requireSamePattern(operator, next);
-        BoundOperator old = a;
+        BoundOperator oldBinding = a;
+        LinearOperator oldOperator = operator;
         a = backend.bind(next);
         operator = next;
         try {
             operatorChanged();
-        } finally {
-            old.close();
+        } catch (RuntimeException | Error e) {
+            // The new values were refused (a zero diagonal, say): keep solving the old system.
+            a.close();
+            a = oldBinding;
+            operator = oldOperator;
+            throw e;
         }
+        oldBinding.close();
     }
 
     /**

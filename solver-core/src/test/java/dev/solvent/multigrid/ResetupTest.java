@@ -136,6 +136,28 @@ class ResetupTest {
     }
 
     @Test
+    void refusedValuesLeaveTheSolverOnTheOldSystem() {
+        CsrMatrix first = step(1);
+        double[] v = first.values().clone();
+        int row = 200;
+        int diag = java.util.Arrays.binarySearch(first.colIdx(), first.rowPtr()[row], first.rowPtr()[row + 1], row);
+        v[diag] = 0.0;
+        CsrMatrix zeroDiagonal = first.withValues(v);
+        double[] b = CycleTest.random(first.rows(), 13);
+        try (Backend be = Backends.cpu(2)) {
+            for (String[] sp : new String[][] {{"cg", "amg"}, {"amg", "none"}}) {
+                try (BoundSolver s = Solvers.create(sp[0], sp[1], OPTIONS).setup(first, be)) {
+                    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> s.resetup(zeroDiagonal));
+                    assertTrue(e.getMessage().contains("row 200 has a zero diagonal"), e.getMessage());
+                    double[] x = new double[b.length];
+                    assertEquals(ConvergedReason.CONVERGED_RTOL, s.solve(b, x).reason());
+                    assertTrue(Residuals.relative(first, x, b) <= 1e-8, "still the old system");
+                }
+            }
+        }
+    }
+
+    @Test
     void stencilResetupKeepsTheGridAndStaysMatrixFree() {
         Stencil7Operator first = new Stencil7Operator(14, 12, 10, 6.0, -1.0, -1.0, -1.0);
         Stencil7Operator second = new Stencil7Operator(14, 12, 10, 12.0, -2.5, -2.0, -1.0);
