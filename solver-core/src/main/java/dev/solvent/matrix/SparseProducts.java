@@ -137,6 +137,23 @@ public final class SparseProducts {
      * order as {@link #multiply}, so the two agree bit for bit.
      */
     public static CsrMatrix multiplyNumeric(CsrMatrix a, CsrMatrix b, CsrMatrix pattern, ParallelRows par) {
+        return multiplyNumeric(a, b, Pattern.of(pattern), par);
+    }
+
+    /**
+     * A matrix's sparsity pattern without its values (its arrays shared, not copied): what a
+     * numeric re-computation of a product keeps between calls.
+     */
+    public record Pattern(int rows, int cols, int[] rowPtr, int[] colIdx) {
+
+        /** The pattern of {@code m}, sharing its arrays. */
+        public static Pattern of(CsrMatrix m) {
+            return new Pattern(m.rows(), m.cols(), m.rowPtr(), m.colIdx());
+        }
+    }
+
+    /** As {@link #multiplyNumeric(CsrMatrix, CsrMatrix, CsrMatrix, ParallelRows)} on a kept pattern. */
+    public static CsrMatrix multiplyNumeric(CsrMatrix a, CsrMatrix b, Pattern pattern, ParallelRows par) {
         if (a.cols() != b.rows() || pattern.rows() != a.rows() || pattern.cols() != b.cols()) {
             throw new IllegalArgumentException("pattern " + pattern.rows() + " x " + pattern.cols()
                     + " does not fit the product of " + a.rows() + " x " + a.cols() + " and " + b.rows() + " x " + b.cols());

@@ -33,7 +33,8 @@ import java.util.Map;
  * and the cycle project it out ({@link #fineNullBasis}).
  *
  * <p><b>Re-setup</b> ({@link #resetup}) takes new values on the same pattern, keeps the aggregates,
- * T and the patterns of P, R and the coarse operators, and recomputes everything numeric.
+ * T and the patterns of P, R, A P and the coarse operators (the pattern of A P, about 9 integers
+ * per fine row on the 3D Laplacian, is the memory this costs), and recomputes everything numeric.
  */
 final class Hierarchy {
 
@@ -53,6 +54,8 @@ final class Hierarchy {
         CsrMatrix tentative;
         CsrMatrix p;
         SparseProducts.Transposed r;
+        /** The pattern of A P, kept so that a re-setup recomputes only its values. */
+        SparseProducts.Pattern apPattern;
 
         CsrMatrix restriction() {
             return r.transpose();
@@ -356,7 +359,13 @@ final class Hierarchy {
     /** {@code A_c = R (A P)}, numerically on {@code pattern} when given. */
     private CsrMatrix galerkin(Level level, ParallelRows par, CsrMatrix pattern) {
         long t0 = System.nanoTime();
-        CsrMatrix ap = SparseProducts.multiply(level.a, level.p, par);
+        CsrMatrix ap;
+        if (level.apPattern == null) {
+            ap = SparseProducts.multiply(level.a, level.p, par);
+            level.apPattern = SparseProducts.Pattern.of(ap);
+        } else {
+            ap = SparseProducts.multiplyNumeric(level.a, level.p, level.apPattern, par);
+        }
         CsrMatrix r = level.restriction();
         CsrMatrix ac = pattern == null ? SparseProducts.multiply(r, ap, par)
                 : SparseProducts.multiplyNumeric(r, ap, pattern, par);
