@@ -17,9 +17,9 @@ import java.util.Map;
  * <pre>
  *   x = x + M (b - A x)
  * </pre>
- * followed by the true residual {@code b - A x} for the stopping test, with the divergence checks
- * of {@link dev.solvent.solve.StationaryIteration} (the residual growing past
- * {@code divergenceTolerance} times the initial one, or turning non-finite). The same hierarchy as
+ * followed by the true residual {@code b - A x} for the stopping test, with the stopping tests every
+ * bound solver shares (divergence, stagnation, cancellation; see
+ * {@link dev.solvent.solve.AbstractBoundSolver}) and a non-finite residual reported as such. The same hierarchy as
  * {@link AmgPreconditioner}; any cycle, the F-cycle included. As a CG preconditioner the same
  * cycle usually needs fewer iterations; this form is the plain multigrid iteration.
  */
@@ -89,12 +89,11 @@ public final class MultigridSolver implements IterativeSolver {
         }
 
         @Override
-        protected Outcome iterate(Vector b, Vector x, double rr, double bNorm, History history) {
+        protected Outcome iterate(Vector b, Vector x, double rr, History history) {
             if (mg.failure() != null) {
                 return new Outcome(ConvergedReason.DIVERGED_PRECONDITIONER_FAILED, 0, mg.failure());
             }
-            double threshold = options.threshold(bNorm);
-            double divergeAt = options.divergenceTolerance() * Math.sqrt(rr);
+            double threshold = history.threshold();
             for (int k = 1; k <= options.maxIterations(); k++) {
                 mg.cycle.iterate(b, x);
                 double rNorm = Math.sqrt(backend.residual(a, b, x, r));
@@ -103,20 +102,20 @@ public final class MultigridSolver implements IterativeSolver {
                     return new Outcome(ConvergedReason.DIVERGED_NAN, k, "residual is " + rNorm + " at iteration " + k);
                 }
                 if (rNorm <= threshold) {
-                    return new Outcome(options.convergedReason(bNorm), k, "");
+                    return new Outcome(history.convergedReason(), k, "");
                 }
-                if (rNorm > divergeAt) {
-                    return new Outcome(ConvergedReason.DIVERGED_DTOL, k, "residual grew to " + rNorm + ", more than "
-                            + options.divergenceTolerance() + " times the initial one, at iteration " + k);
+                Outcome stop = history.stop(k);
+                if (stop != null) {
+                    return stop;
                 }
             }
             return new Outcome(ConvergedReason.DIVERGED_MAX_ITERATIONS, options.maxIterations(), "");
         }
 
         @Override
-        public void close() {
+        protected void release() {
             mg.close();
-            super.close();
+            super.release();
         }
     }
 }
