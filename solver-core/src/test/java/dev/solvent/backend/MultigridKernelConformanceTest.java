@@ -143,6 +143,27 @@ class MultigridKernelConformanceTest {
         }
         assertThrows(IllegalArgumentException.class, () -> cpu(2).applyAdd(cpu(2).bind(a), 1.0,
                 cpu(2).wrap(new double[3]), cpu(2).wrap(new double[4])));
+        // Every written vector (d, xOut) must differ from every other argument.
+        for (Backend be : new Backend[] {REF, cpu(2)}) {
+            double[] b = new double[4];
+            double[] dinv = new double[4];
+            double[] d = new double[4];
+            double[] out = new double[4];
+            BoundOperator ba = be.bind(a);
+            assertThrows(IllegalArgumentException.class, () -> be.smootherStep(ba, be.wrap(b), null, be.wrap(dinv), 0.0,
+                    1.0, be.wrap(d), be.wrap(b)), "xOut = b");
+            assertThrows(IllegalArgumentException.class, () -> be.smootherStep(ba, be.wrap(b), null, be.wrap(dinv), 0.0,
+                    1.0, be.wrap(dinv), be.wrap(out)), "d = dinv");
+            assertThrows(IllegalArgumentException.class, () -> be.smootherStep(ba, be.wrap(b), be.wrap(x), be.wrap(dinv),
+                    0.0, 1.0, be.wrap(x), be.wrap(out)), "d = x");
+            assertThrows(IllegalArgumentException.class, () -> be.smootherStep(ba, be.wrap(b), null, be.wrap(dinv), 0.0,
+                    1.0, be.wrap(d), be.wrap(d)), "xOut = d");
+            assertThrows(IllegalArgumentException.class, () -> be.applyAdd(ba, 1.0, be.wrap(x), be.wrap(x)), "y = x");
+        }
+        ParallelCpuBackend closed = new ParallelCpuBackend(2, 1);
+        closed.close();
+        assertThrows(IllegalStateException.class, () -> closed.smootherStep(closed.bind(a), closed.wrap(new double[4]),
+                null, closed.wrap(new double[4]), 0.0, 1.0, closed.wrap(new double[4]), closed.wrap(new double[4])));
     }
 
     /** The smoother step with and without x, with c1 = 0 and c1 != 0: every output bit for bit. */

@@ -173,6 +173,15 @@ class ResetupTest {
     }
 
     @Test
+    void resetupOfAClosedSolverIsRefused() {
+        try (Backend be = Backends.cpu(1)) {
+            BoundSolver s = Solvers.create("cg", "amg", OPTIONS).setup(step(1), be);
+            s.close();
+            assertThrows(IllegalStateException.class, () -> s.resetup(step(2)));
+        }
+    }
+
+    @Test
     void setupReportCountsResetups() {
         try (Backend be = Backends.cpu(1);
              BoundSolver s = Solvers.create("amg", "none", OPTIONS).setup(step(1), be)) {
