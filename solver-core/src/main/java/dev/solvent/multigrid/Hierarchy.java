@@ -171,7 +171,8 @@ final class Hierarchy {
                 h.smoothAndProject(level, par, null, null);
                 Level next = new Level();
                 next.a = h.galerkin(level, par, null);
-                next.blockSize = b.length;
+                // A coarse node is an aggregate's k unknowns, unless QR dropped some somewhere.
+                next.blockSize = tp.t().cols() == (long) b.length * agg.count() ? b.length : 1;
                 next.diagonal = diagonal(next.a, l + 1);
                 h.levels.add(next);
                 h.nearNullSpace.add(tp.coarse());

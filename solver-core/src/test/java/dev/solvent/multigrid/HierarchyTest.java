@@ -140,6 +140,44 @@ class HierarchyTest {
     }
 
     @Test
+    void coarseLevelsTakeNodesOfKUnknownsOnlyWhenNoColumnWasDropped() {
+        // 1D, three vectors (1, x, x^2), given aggregates of six unknowns except a first one of
+        // two: that one loses its x^2 column, so the coarse level (3 * 41 - 1 = 122 unknowns)
+        // cannot be cut into nodes of three; with every aggregate whole it can.
+        int n = 240;
+        double[][] b = new double[3][n];
+        int[] agg = new int[n];
+        int[] whole = new int[n];
+        for (int i = 0; i < n; i++) {
+            b[0][i] = 1.0;
+            b[1][i] = i / (double) n;
+            b[2][i] = b[1][i] * b[1][i];
+            agg[i] = i < 2 ? 0 : i < 6 ? 1 : 2 + (i - 6) / 6;
+            whole[i] = i / 6;
+        }
+        CsrMatrix a = Generators.poisson1d(n).matrix();
+        AmgOptions options = AmgOptions.defaults().withNearNullSpace(b).withCoarseSize(20);
+        Hierarchy cut = Hierarchy.build(a, options.withAggregates(agg), 2);
+        assertTrue(cut.size() >= 2 && cut.failure == null, "levels " + cut.size() + ", failure " + cut.failure);
+        assertEquals(122, cut.level(1).a.rows());
+        assertEquals(1, cut.level(1).blockSize);
+        Hierarchy nodes = Hierarchy.build(a, options.withAggregates(whole), 2);
+        assertEquals(120, nodes.level(1).a.rows());
+        assertEquals(3, nodes.level(1).blockSize);
+        double[] rhs = new double[n];
+        java.util.Arrays.fill(rhs, 1.0);
+        for (int[] given : new int[][] {agg, whole}) {
+            double[] x = new double[n];
+            try (var be = dev.solvent.backend.Backends.cpu(1);
+                 var s = new dev.solvent.solve.ConjugateGradient(dev.solvent.solve.SolverOptions.defaults(),
+                         new AmgPreconditioner(options.withAggregates(given))).setup(a, be)) {
+                assertTrue(s.solve(rhs, x).converged());
+                assertTrue(dev.solvent.Residuals.relative(a, x, rhs) <= 1e-8);
+            }
+        }
+    }
+
+    @Test
     void standardAggregationCoversEveryConnectedNodeWithConnectedAggregates() {
         CsrMatrix a = Generators.poisson2d(40).matrix();
         StrengthGraph g = StrengthGraph.of(a, 1, 0.02, new dev.solvent.matrix.ParallelRows(1));
