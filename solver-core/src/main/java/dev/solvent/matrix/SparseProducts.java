@@ -7,8 +7,9 @@ import java.util.Arrays;
  * operators {@code P^T A P}), row-parallel on a {@link ParallelRows} team.
  *
  * <p>{@link #multiply} is Gustavson's row-by-row product in one pass: each thread fills the rows
- * of a block of {@code C = A B} through a marker and a dense accumulator per column, sorts each
- * row's columns, and keeps the block; the blocks are then copied into place. Entry {@code c_ij} is
+ * of a block of {@code C = A B} through a dense accumulator per column (zero outside the row in
+ * progress, so a zero marks a column not yet listed), sorts each row's columns, and keeps the
+ * block; the blocks are then copied into place. Entry {@code c_ij} is
  * summed in a fixed order (A's row i in storage order, each of B's rows in storage order), and
  * every row is computed by one thread alone, so the product is the same bit for bit for any
  * thread count. Entries that cancel to zero are kept: the pattern of the product depends on the
@@ -49,7 +50,6 @@ public final class SparseProducts {
         Scratch[] scratch = new Scratch[threads];
         par.forEach(n, BLOCK, (w, lo, hi) -> {
             Scratch sc = scratch[w] == null ? (scratch[w] = new Scratch(m)) : scratch[w];
-            int[] mark = sc.mark;
             double[] acc = sc.acc;
             int pos = 0;
             for (int i = lo; i < hi; i++) {
@@ -69,20 +69,29 @@ public final class SparseProducts {
                     double aik = av[k];
                     int qEnd = brp[row + 1];
                     for (int q = brp[row]; q < qEnd; q++) {
+                        // acc is zero outside the row being built: a zero marks a column not yet
+                        // listed (or one whose sum cancelled to zero: listed twice, merged below).
                         int j = bci[q];
-                        if (mark[j] != i) {
-                            mark[j] = i;
+                        double t = acc[j];
+                        if (t == 0.0) {
                             cols[pos++] = j;
-                            acc[j] = 0.0;
                         }
-                        acc[j] += aik * bv[q];
+                        acc[j] = t + aik * bv[q];
                     }
                 }
                 sortSmall(cols, start, pos);
                 double[] vals = sc.values;
+                int end = start;
                 for (int p = start; p < pos; p++) {
-                    vals[p] = acc[cols[p]];
+                    int j = cols[p];
+                    if (p > start && j == cols[p - 1]) {
+                        continue;
+                    }
+                    cols[end] = j;
+                    vals[end++] = acc[j];
+                    acc[j] = 0.0;
                 }
+                pos = end;
                 counts[i] = pos - start;
             }
             blockCols[lo / BLOCK] = Arrays.copyOf(sc.cols, pos);
@@ -110,16 +119,13 @@ public final class SparseProducts {
         return new CsrMatrix(n, m, crp, cci, cv, true);
     }
 
-    /** One thread's work space for {@link #multiply}: a marker and an accumulator per column, and a row buffer. */
+    /** One thread's work space for {@link #multiply}: an accumulator per column (zero between rows) and a row buffer. */
     private static final class Scratch {
-        final int[] mark;
         final double[] acc;
         int[] cols = new int[1 << 14];
         double[] values = new double[1 << 14];
 
         Scratch(int columns) {
-            mark = new int[columns];
-            Arrays.fill(mark, -1);
             acc = new double[columns];
         }
 
