@@ -50,49 +50,11 @@ public final class SparseProducts {
         Scratch[] scratch = new Scratch[threads];
         par.forEach(n, BLOCK, (w, lo, hi) -> {
             Scratch sc = scratch[w] == null ? (scratch[w] = new Scratch(m)) : scratch[w];
-            double[] acc = sc.acc;
             int pos = 0;
             for (int i = lo; i < hi; i++) {
-                int start = pos;
-                int kEnd = arp[i + 1];
-                // At most this many new columns: make room once per row.
-                int bound = 0;
-                for (int k = arp[i]; k < kEnd; k++) {
-                    bound += brp[aci[k] + 1] - brp[aci[k]];
-                }
-                if (pos + bound > sc.cols.length) {
-                    sc.grow(pos + bound);
-                }
-                int[] cols = sc.cols;
-                for (int k = arp[i]; k < kEnd; k++) {
-                    int row = aci[k];
-                    double aik = av[k];
-                    int qEnd = brp[row + 1];
-                    for (int q = brp[row]; q < qEnd; q++) {
-                        // acc is zero outside the row being built: a zero marks a column not yet
-                        // listed (or one whose sum cancelled to zero: listed twice, merged below).
-                        int j = bci[q];
-                        double t = acc[j];
-                        if (t == 0.0) {
-                            cols[pos++] = j;
-                        }
-                        acc[j] = t + aik * bv[q];
-                    }
-                }
-                sortSmall(cols, start, pos);
-                double[] vals = sc.values;
-                int end = start;
-                for (int p = start; p < pos; p++) {
-                    int j = cols[p];
-                    if (p > start && j == cols[p - 1]) {
-                        continue;
-                    }
-                    cols[end] = j;
-                    vals[end++] = acc[j];
-                    acc[j] = 0.0;
-                }
+                int end = productRow(i, arp, aci, av, brp, bci, bv, sc, pos);
+                counts[i] = end - pos;
                 pos = end;
-                counts[i] = pos - start;
             }
             blockCols[lo / BLOCK] = Arrays.copyOf(sc.cols, pos);
             blockValues[lo / BLOCK] = Arrays.copyOf(sc.values, pos);
@@ -117,6 +79,55 @@ public final class SparseProducts {
             blockValues[blk] = null;
         });
         return new CsrMatrix(n, m, crp, cci, cv, true);
+    }
+
+    /**
+     * Row i of {@code A B} appended to the scratch buffers at {@code pos}, columns sorted; returns
+     * the end of the row. A small method of its own, called once per row, so that the JIT compiles
+     * it early and fully instead of replacing a long-running loop mid-way.
+     */
+    private static int productRow(int i, int[] arp, int[] aci, double[] av, int[] brp, int[] bci, double[] bv,
+                                  Scratch sc, int pos) {
+        int start = pos;
+        int kEnd = arp[i + 1];
+        // At most this many new columns: make room once per row.
+        int bound = 0;
+        for (int k = arp[i]; k < kEnd; k++) {
+            bound += brp[aci[k] + 1] - brp[aci[k]];
+        }
+        if (pos + bound > sc.cols.length) {
+            sc.grow(pos + bound);
+        }
+        int[] cols = sc.cols;
+        double[] acc = sc.acc;
+        for (int k = arp[i]; k < kEnd; k++) {
+            int row = aci[k];
+            double aik = av[k];
+            int qEnd = brp[row + 1];
+            for (int q = brp[row]; q < qEnd; q++) {
+                // acc is zero outside the row being built: a zero marks a column not yet listed (or
+                // one whose sum cancelled to zero: listed twice, merged below).
+                int j = bci[q];
+                double t = acc[j];
+                if (t == 0.0) {
+                    cols[pos++] = j;
+                }
+                acc[j] = t + aik * bv[q];
+            }
+        }
+        sortSmall(cols, start, pos);
+        double[] vals = sc.values;
+        int end = start;
+        for (int p = start; p < pos; p++) {
+            int j = cols[p];
+            if (p > start && j == cols[p - 1]) {
+                continue;
+            }
+            cols[end] = j;
+            vals[end++] = acc[j];
+            acc[j] = 0.0;
+        }
+        return end;
     }
 
     /** One thread's work space for {@link #multiply}: an accumulator per column (zero between rows) and a row buffer. */
