@@ -11,7 +11,7 @@ import java.util.Map;
  * benchmark jar. JMH writes non-finite numbers as the strings "NaN" and "Infinity";
  * {@link #number} reads those too.
  */
-final class JsonReader {
+public final class JsonReader {
 
     private final String text;
     private int pos;
@@ -20,7 +20,7 @@ final class JsonReader {
         this.text = text;
     }
 
-    static Object parse(String text) {
+    public static Object parse(String text) {
         JsonReader r = new JsonReader(text);
         Object value = r.value();
         r.skipSpace();
@@ -31,7 +31,7 @@ final class JsonReader {
     }
 
     /** A JSON number, or one of JMH's strings for non-finite values, as a double. */
-    static double number(Object value) {
+    public static double number(Object value) {
         if (value instanceof Double) {
             return (Double) value;
         }
