@@ -11,7 +11,8 @@
 #   --out      a folder (the page is FOLDER/amg.md, the raw JSON lines beside it) or a .md file (the
 #              raw data then go to --work, default target/amg-bench). Default: target/amg-bench.
 #              A folder whose amg.md git tracks is refused: name the file to regenerate a tracked
-#              page, as in `bench/amg/run.sh --out docs/amg.md`.
+#              page, as in `bench/amg/run.sh --out docs/amg.md`. The raw data (the generated
+#              matrices, hundreds of MB at 128^3) must go to an ignored folder or outside the checkout.
 #   --quick    32^3 only, 2 rounds of 2 solves: a check of the harness in a minute or two.
 #
 # What it needs and installs when missing (as root, or through sudo -n): Debian's python3-petsc4py
@@ -42,7 +43,7 @@ METHODS="cg,ic0,amg,gamg,hypre,pyamg"
 RTOL="1e-8"
 MATRICES="../shared/matrices"
 INSTALL=1
-usage() { sed -n '7,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '7,21p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
     case "$1" in
         --out) OUT="$2"; shift 2 ;;
@@ -77,6 +78,16 @@ case "$OUT" in
         WORK="${WORK:-$OUT}"
         if git ls-files --error-unmatch "$PAGE" >/dev/null 2>&1; then
             echo "run.sh: $PAGE is tracked by git; to regenerate it, name the file: --out $PAGE" >&2
+            exit 2
+        fi
+        ;;
+esac
+# The raw data (matrices of hundreds of MB at 128^3, logs) stay out of the tracked tree.
+WORK_ABS=$(realpath -m "$WORK")
+case "$WORK_ABS/" in
+    "$ROOT"/*)
+        if ! git check-ignore -q "$WORK_ABS"; then
+            echo "run.sh: $WORK would put the raw data in the tracked tree; use an ignored folder (target/...) or one outside the checkout (--work DIR)" >&2
             exit 2
         fi
         ;;
