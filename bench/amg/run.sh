@@ -23,8 +23,9 @@
 #
 # Order: for every grid size and problem, `rounds` rounds; a round runs every method at every
 # thread / rank count once, in the same order (A B C A B C). A full run (64 and 128, both problems,
-# 2 rounds of 3 solves) takes about half an hour on 2 idle cores. Run it on a quiet machine; on a
-# shared one, `nice bench/amg/run.sh ...` and treat the times as indicative.
+# 2 rounds of 3 solves) took 87 minutes on 2 cores shared with other jobs (load average 8 to 16);
+# on idle cores it should take under half an hour (an estimate, not measured). Run it on a quiet
+# machine; on a shared one, `nice bench/amg/run.sh ...` and treat the times as indicative.
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."

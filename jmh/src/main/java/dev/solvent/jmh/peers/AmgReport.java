@@ -298,7 +298,8 @@ public final class AmgReport {
                 + "problem (`solvent generate poisson3d|fluid3d`), then Solvent's preconditioners on the SPD SuiteSparse "
                 + "matrices. Every figure on this page comes from one run of `bench/amg/run.sh` on one machine; the "
                 + "command that made it is below. Regenerate the page with `bench/amg/run.sh --out docs/amg.md` "
-                + "(a full run takes about half an hour on 2 idle cores).\n\n");
+                + "(it installs PETSc and pyamg where they are missing); the run's duration and the machine's load "
+                + "average are listed below.\n\n");
         environment();
         method();
         availability();
