@@ -1,5 +1,6 @@
 package dev.solvent.jmh;
 
+import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -104,7 +105,7 @@ public final class Report {
         List<Result> results = new ArrayList<>();
         String jdk = "";
         for (Path p : inputs) {
-            Object parsed = JsonReader.parse(Files.readString(p, StandardCharsets.UTF_8));
+            Object parsed = readJson(Files.readString(p, StandardCharsets.UTF_8), p.toString());
             for (Object o : (List<?>) parsed) {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> entry = (Map<String, Object>) o;
@@ -120,6 +121,26 @@ public final class Report {
             Files.writeString(out, text, StandardCharsets.UTF_8);
             System.err.println("wrote " + out);
         }
+    }
+
+    /** A JMH result file's JSON (jackson-jr): objects as maps, arrays as lists. */
+    static Object readJson(String text, String what) {
+        try {
+            return JSON.std.anyFrom(text);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(what + ": not a JMH JSON result file: " + e.getMessage(), e);
+        }
+    }
+
+    /** A JSON number, or one of the strings JMH writes for non-finite values ("NaN", "Infinity"), as a double. */
+    static double number(Object value) {
+        if (value instanceof Number n) {
+            return n.doubleValue();
+        }
+        if (value instanceof String s) {
+            return Double.parseDouble(s);
+        }
+        throw new IllegalArgumentException("not a number: " + value);
     }
 
     static Result toResult(Map<String, Object> entry) {
@@ -141,11 +162,11 @@ public final class Report {
         Object secondary = entry.get("secondaryMetrics");
         if (secondary instanceof Map && ((Map<?, ?>) secondary).get("iterations") instanceof Map) {
             Map<?, ?> it = (Map<?, ?>) ((Map<?, ?>) secondary).get("iterations");
-            perIt = JsonReader.number(it.get("score"));
-            perItErr = JsonReader.number(it.get("scoreError"));
+            perIt = number(it.get("score"));
+            perItErr = number(it.get("scoreError"));
         }
-        return new Result(cls, method, params, JsonReader.number(primary.get("score")),
-                JsonReader.number(primary.get("scoreError")), (String) primary.get("scoreUnit"), perIt, perItErr);
+        return new Result(cls, method, params, number(primary.get("score")),
+                number(primary.get("scoreError")), (String) primary.get("scoreUnit"), perIt, perItErr);
     }
 
     /** CPU model and core count from /proc/cpuinfo where present, else what the JVM says. */
