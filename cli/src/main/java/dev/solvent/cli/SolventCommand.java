@@ -1,6 +1,11 @@
 package dev.solvent.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -76,13 +81,42 @@ public final class SolventCommand implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    /** Version from the jar manifest, or "development" when run from classes. */
+    /**
+     * The version, the commit it was built from and the Java runtime, from
+     * {@code dev/solvent/cli/version.properties} (the project version) and
+     * {@code dev/solvent/cli/git.properties} (written by the build in a git checkout only).
+     */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = SolventCommand.class.getPackage().getImplementationVersion();
-            return new String[] {"solvent " + (v == null ? "development build" : v),
-                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
+            return lines(resource("version.properties"), resource("git.properties"));
+        }
+
+        static String[] lines(Properties version, Properties git) {
+            String v = version.getProperty("version", SolventCommand.class.getPackage().getImplementationVersion());
+            String commit = git.getProperty("git.commit.id.abbrev");
+            String built;
+            if (commit == null) {
+                built = "commit unknown: built outside a git checkout";
+            } else {
+                built = "commit " + commit + (Boolean.parseBoolean(git.getProperty("git.dirty")) ? " with uncommitted changes" : "")
+                        + ", " + git.getProperty("git.commit.time", "time unknown");
+            }
+            return new String[] {"solvent " + (v == null ? "(version unknown)" : v) + " (" + built + ")",
+                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + "), "
+                        + System.getProperty("os.name") + " " + System.getProperty("os.arch")};
+        }
+
+        private static Properties resource(String name) {
+            Properties p = new Properties();
+            try (InputStream in = SolventCommand.class.getResourceAsStream(name)) {
+                if (in != null) {
+                    p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
+                }
+            } catch (IOException e) {
+                // Unreadable: reported as unknown, like a missing file.
+            }
+            return p;
         }
     }
 }
