@@ -1,15 +1,19 @@
 package dev.solvent.io;
 
 import dev.solvent.matrix.CsrMatrix;
+import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -96,7 +100,24 @@ public final class MatrixMarket {
      *     not exactly symmetric, naming the first offending pair (1-based, as in the file)
      */
     public static void writeMatrix(CsrMatrix a, Path file, boolean symmetric) throws IOException {
+        writeMatrix(a, file, symmetric, List.of());
+    }
+
+    /**
+     * As {@link #writeMatrix(CsrMatrix, Path, boolean)}, with extra comment lines after the banner
+     * (each written as {@code %} followed by the line), for example a
+     * {@link dev.solvent.gen.GridLayout#toComments() grid layout}.
+     *
+     * @throws IllegalArgumentException if a comment line holds a line break
+     */
+    public static void writeMatrix(CsrMatrix a, Path file, boolean symmetric, List<String> comments) throws IOException {
         Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(comments, "comments");
+        for (String c : comments) {
+            if (c.indexOf('\n') >= 0 || c.indexOf('\r') >= 0) {
+                throw new IllegalArgumentException("a Matrix Market comment cannot hold a line break: " + c);
+            }
+        }
         Objects.requireNonNull(file, "file");
         int[] rp = a.rowPtr();
         int[] ci = a.colIdx();
@@ -114,6 +135,9 @@ public final class MatrixMarket {
         try (Writer w = writer(file)) {
             w.write("%%MatrixMarket matrix coordinate real " + (symmetric ? "symmetric" : "general") + "\n");
             w.write(COMMENT);
+            for (String c : comments) {
+                w.write("%" + c + "\n");
+            }
             w.write(a.rows() + " " + a.cols() + " " + count + "\n");
             StringBuilder line = new StringBuilder(64);
             for (int i = 0; i < a.rows(); i++) {
@@ -126,6 +150,35 @@ public final class MatrixMarket {
                 }
             }
         }
+    }
+
+    /**
+     * The comment lines of a Matrix Market file's header: those between the banner and the size
+     * line, without their leading {@code %} (blank lines left out). Only the header is read; gzip
+     * input is recognised as for {@link #readMatrix(Path)}.
+     */
+    public static List<String> readComments(Path file) throws IOException {
+        Objects.requireNonNull(file, "file");
+        List<String> comments = new ArrayList<>();
+        try (InputStream in = MatrixMarketReader.maybeGunzip(open(file), file.toString());
+             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16)) {
+            String banner = r.readLine();
+            if (banner == null || !banner.regionMatches(true, 0, "%%MatrixMarket", 0, 14)) {
+                throw new MatrixMarketException(file.toString(), 1,
+                        "missing Matrix Market banner: the first line must start with '%%MatrixMarket'");
+            }
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                String s = line.strip();
+                if (s.isEmpty()) {
+                    continue;
+                }
+                if (!s.startsWith("%")) {
+                    break;
+                }
+                comments.add(s.substring(1));
+            }
+        }
+        return comments;
     }
 
     /** Writes {@code v} as an n x 1 {@code array real general} file. */
