@@ -2,7 +2,10 @@ package dev.solvent.cli;
 
 import dev.solvent.backend.Backend;
 import dev.solvent.backend.Backends;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The {@code --backend} and {@code --threads} options shared by the commands that solve. */
 final class BackendOptions {
@@ -13,12 +16,17 @@ final class BackendOptions {
     String backend;
 
     @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
-            description = "Worker threads for the cpu backend; 0 means one per core. Default: ${DEFAULT-VALUE}.")
+            description = "Worker threads of the cpu backend (and of ot's dense kernels); 0 means one per core."
+                    + " Default: ${DEFAULT-VALUE}.")
     int threads;
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
 
     Backend create() {
         if (threads < 0) {
-            throw new IllegalArgumentException("--threads must be 0 (one per core) or positive, got " + threads);
+            throw new CommandLine.ParameterException(command.commandLine(),
+                    "--threads must be 0 (one per core) or positive, got " + threads);
         }
         return Backends.byName(backend, threads);
     }

@@ -42,6 +42,10 @@ public final class SolventCommand implements Runnable {
     /** Builds the command line with Solvent's error handling; tests drive it through this. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new SolventCommand());
+        // One look for every command's help: as wide as the terminal (80 columns when it cannot be
+        // told), and a short synopsis ("[OPTIONS]") instead of every option listed twice.
+        cl.setUsageHelpAutoWidth(true);
+        abbreviateSynopses(cl);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             err.println("solvent: error: " + describe(ex));
@@ -59,6 +63,13 @@ public final class SolventCommand implements Runnable {
             return 2;
         });
         return cl;
+    }
+
+    private static void abbreviateSynopses(CommandLine cl) {
+        cl.getCommandSpec().usageMessage().abbreviateSynopsis(true);
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            abbreviateSynopses(sub);
+        }
     }
 
     /** One line: the message, and the cause's when the message alone would not say what went wrong. */

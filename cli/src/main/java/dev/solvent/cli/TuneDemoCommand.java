@@ -36,7 +36,8 @@ public final class TuneDemoCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--experiment", defaultValue = "laplacian",
-            description = "laplacian (SOR on a 10x10 Laplacian + c I) or heat (SSOR-PCG on Crank-Nicolson steps). Default: ${DEFAULT-VALUE}.")
+            description = "The experiment: laplacian (SOR on a 10x10 Laplacian + c I) or heat (SSOR-PCG on Crank-Nicolson"
+                    + " steps). Default: ${DEFAULT-VALUE}.")
     Experiment experiment;
 
     @Option(names = "--rounds", defaultValue = "1000",
@@ -58,7 +59,7 @@ public final class TuneDemoCommand implements Callable<Integer> {
     int nx;
 
     @Option(names = "--no-instance-optimal", negatable = false,
-            description = "heat: skip the per-step search (it costs about 12 solves per step).")
+            description = "Skip the heat experiment's per-step search of the best omega (it costs about 12 solves per step).")
     boolean noInstanceOptimal;
 
     @Option(names = "--json", description = "One JSON object per table row instead of the table.")
