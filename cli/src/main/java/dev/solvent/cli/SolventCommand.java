@@ -79,7 +79,8 @@ public final class SolventCommand implements Runnable {
             msg = ex.getClass().getSimpleName();
         }
         if (ex instanceof OutOfMemoryError) {
-            msg = "out of memory (" + msg + "); give the JVM more heap, e.g. JAVA_OPTS=-Xmx16g";
+            long gib = Math.max(1, (2 * Runtime.getRuntime().maxMemory() + (1L << 30) - 1) >> 30);
+            msg = "out of memory (" + msg + "); give the JVM more heap, e.g. JAVA_OPTS=-Xmx" + gib + "g";
         } else if (ex instanceof java.nio.file.NoSuchFileException) {
             msg = "no such file: " + msg;
         } else if (ex instanceof java.nio.file.AccessDeniedException) {
@@ -89,7 +90,15 @@ public final class SolventCommand implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        int status;
+        try {
+            status = commandLine().execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli passes Errors through; an exhausted heap still ends as one line.
+            System.err.println("solvent: error: " + describe(e));
+            status = 1;
+        }
+        System.exit(status);
     }
 
     /**
