@@ -5,6 +5,7 @@ import dev.solvent.gen.Generators;
 import dev.solvent.gen.GridLayout;
 import dev.solvent.gen.Problem;
 import dev.solvent.io.MatrixMarket;
+import dev.solvent.ot.DotmarkCsv;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -22,10 +23,12 @@ import picocli.CommandLine.Parameters;
             "  poisson2d  5-point Laplacian on an N x N grid (Dirichlet), b = A * ones.",
             "  poisson3d  7-point Laplacian on an N x N x N grid (Dirichlet), b = A * ones.",
             "  fluid3d    pressure matrix of an N^3 smoke simulation (solid walls, a solid obstacle,"
-                + " open top), b = -div(u) of a rising plume."})
+                + " open top), b = -div(u) of a rising plume.",
+            "  image      an N x N image of Gaussian blobs in DOTmark's CSV format, for solvent ot"
+                + " --source/--target (--seed picks the blobs)."})
 final class GenerateCommand implements Callable<Integer> {
 
-    enum Kind { poisson2d, poisson3d, fluid3d }
+    enum Kind { poisson2d, poisson3d, fluid3d, image }
 
     @Parameters(index = "0", paramLabel = "PROBLEM", description = "The problem: ${COMPLETION-CANDIDATES}.")
     Kind kind;
@@ -42,6 +45,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--general", description = "Write every entry under a general banner instead of the lower triangle.")
     boolean general;
 
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "SEED", description = "Seed of an image's blobs. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress line on stderr.")
     boolean quiet;
 
@@ -56,6 +62,17 @@ final class GenerateCommand implements Callable<Integer> {
         if (kind == Kind.fluid3d && n < FluidGrid.MIN_FACTORY_SIZE) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--n must be at least " + FluidGrid.MIN_FACTORY_SIZE
                     + " for fluid3d, got " + n);
+        }
+        if (kind == Kind.image) {
+            if (n < 2 || rhsOut != null || general) {
+                throw new CommandLine.ParameterException(spec.commandLine(), n < 2 ? "--n must be at least 2 for an image, got " + n
+                        : "--rhs-out and --general apply to matrices, not to an image");
+            }
+            DotmarkCsv.write(DotmarkCsv.gaussianBlobs(n, seed), out);
+            PrintWriter w = spec.commandLine().getOut();
+            w.printf("image %d x %d (seed %d) -> %s%n", n, n, seed, out);
+            w.flush();
+            return 0;
         }
         Problem p;
         GridLayout layout;
