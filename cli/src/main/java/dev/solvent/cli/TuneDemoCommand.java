@@ -19,8 +19,8 @@ import java.util.concurrent.Callable;
  * {@code solvent tune-demo}: runs one of the "Learning to Relax" experiments and prints the
  * comparison of fixed omegas, the best fixed omega in hindsight, the instance-optimal omega and the
  * bandit tuners (Tsallis-INF, Tsallis-INF-CB, ChebCB). The defaults (1000 rounds of the
- * high-variance Laplacian experiment, one seed) take seconds; {@code BanditReport} runs the full
- * versions.
+ * high-variance Laplacian experiment, one seed) take seconds; the report generator
+ * {@code dev.solvent.reports.BanditReport} (module jmh) runs the full versions.
  */
 @Command(name = "tune-demo", mixinStandardHelpOptions = true,
         description = "Compare bandit tuning of the SOR/SSOR relaxation factor with fixed and per-instance omegas.")

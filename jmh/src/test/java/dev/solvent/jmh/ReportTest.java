@@ -91,6 +91,19 @@ class ReportTest {
         return c;
     }
 
+    /** A verdict only when the whole error bar lies on one side of the target (docs/benchmarks.md had 3.05x +- 2.62 as met). */
+    @Test
+    void verdictsNeedTheWholeErrorBarOnOneSide() {
+        assertTrue(Report.atLeast(new Report.Figure(3.05, 2.62), 2.5).startsWith("**undecided**"));
+        assertTrue(Report.atLeast(new Report.Figure(3.05, 0.5), 2.5).startsWith("**met** (122.0% of the target)"));
+        assertTrue(Report.atLeast(new Report.Figure(2.0, 0.4), 2.5).startsWith("**missed** (80.0% of the target)"));
+        assertTrue(Report.atLeast(new Report.Figure(2.49, 0.32), 2.5).startsWith("**undecided**"));
+        assertTrue(Report.atMost(new Report.Figure(0.98, 0.44), 1.3).startsWith("**undecided**"));
+        assertTrue(Report.atMost(new Report.Figure(1.0, 0.1), 1.3).startsWith("**met**"));
+        assertTrue(Report.atMost(new Report.Figure(1.6, 0.1), 1.3).startsWith("**missed**"));
+        assertTrue(Report.atLeast(new Report.Figure(3.0, Double.NaN), 2.5).startsWith("**undecided**"), "no error bar");
+    }
+
     @Test
     void formatsNumbersToThreeFigures() {
         assertEquals("123", Report.num(123.4));
