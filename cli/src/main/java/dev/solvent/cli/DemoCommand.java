@@ -22,9 +22,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Solve a built-in 3D problem of about a million unknowns with CG and three preconditioners.",
-            "The problem is the pressure solve of a smoke simulation at 100^3 by default (solid walls,",
-            "a solid obstacle, open top). CG, Jacobi-PCG, SSOR-PCG and IC(0)-PCG are run on it and",
-            "their iterations, time and true final residual printed."})
+            "The problem is the pressure solve of a smoke simulation at 100^3 by default (solid walls, a solid"
+                + " obstacle, open top). CG, Jacobi-PCG, SSOR-PCG and IC(0)-PCG are run on it and their iterations,"
+                + " time and true final residual printed."})
 final class DemoCommand implements Callable<Integer> {
 
     enum ProblemKind { fluid3d, poisson3d }

@@ -22,10 +22,10 @@ import picocli.CommandLine.Parameters;
             "Problems:",
             "  poisson2d  5-point Laplacian on an N x N grid (Dirichlet), b = A * ones.",
             "  poisson3d  7-point Laplacian on an N x N x N grid (Dirichlet), b = A * ones.",
-            "  fluid3d    pressure matrix of an N^3 smoke simulation (solid walls, a solid obstacle,"
-                + " open top), b = -div(u) of a rising plume.",
-            "  image      an N x N image of Gaussian blobs in DOTmark's CSV format, for solvent ot"
-                + " --source/--target (--seed picks the blobs)."})
+            "  fluid3d    pressure matrix of an N^3 smoke simulation (solid walls, a solid",
+            "             obstacle, open top), b = -div(u) of a rising plume.",
+            "  image      an N x N image of Gaussian blobs in DOTmark's CSV format, for",
+            "             solvent ot --source/--target (--seed picks the blobs)."})
 final class GenerateCommand implements Callable<Integer> {
 
     enum Kind { poisson2d, poisson3d, fluid3d, image }
@@ -36,7 +36,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--n", required = true, paramLabel = "N", description = "Grid points (cells) per dimension.")
     int n;
 
-    @Option(names = "--out", required = true, paramLabel = "A.mtx", description = "Where to write the matrix.")
+    @Option(names = "--out", required = true, paramLabel = "A.mtx", description = "Where to write the matrix (or the image).")
     Path out;
 
     @Option(names = "--rhs-out", paramLabel = "b.mtx", description = "Where to write the right-hand side.")

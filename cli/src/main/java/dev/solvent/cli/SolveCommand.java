@@ -78,7 +78,7 @@ final class SolveCommand implements Callable<Integer> {
                     + " train-dcdm (M.json beside M.safetensors). Default: fluid-ml8.")
     String model;
 
-    @Option(names = "--grid", paramLabel = "NX,NY[,NZ]", split = ",",
+    @Option(names = "--grid", paramLabel = "NX,NY[,NZ]", split = ",", hideParamSyntax = true,
             description = "dcdm: the unknowns are every cell of this box, x fastest. Default: the grid layout that"
                     + " 'solvent generate' writes into A.mtx.")
     int[] grid;

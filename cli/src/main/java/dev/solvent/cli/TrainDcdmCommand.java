@@ -32,7 +32,7 @@ public final class TrainDcdmCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--grid", split = ",", paramLabel = "N[,N...]",
+    @Option(names = "--grid", split = ",", paramLabel = "N[,N...]", hideParamSyntax = true,
             description = "Training grid size n (n^3 cells, even), or several (16,32: --domains domains of each size,"
                     + " sampled in turn). Default: 16.")
     int[] grids = {16};
@@ -46,7 +46,7 @@ public final class TrainDcdmCommand implements Callable<Integer> {
     @Option(names = "--channels", paramLabel = "N", description = "Feature channels (the paper's: 16). Default: ${DEFAULT-VALUE}.")
     int channels = 16;
 
-    @Option(names = "--blocks", split = ",", paramLabel = "B,C,A",
+    @Option(names = "--blocks", split = ",", paramLabel = "B,C,A", hideParamSyntax = true,
             description = "Residual pairs before pooling, on the coarse grid, and after. Default: 2,3,2.")
     int[] blocks = {2, 3, 2};
 

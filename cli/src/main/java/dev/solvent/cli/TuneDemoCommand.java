@@ -35,26 +35,26 @@ public final class TuneDemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--experiment", defaultValue = "laplacian",
+    @Option(names = "--experiment", paramLabel = "NAME", defaultValue = "laplacian",
             description = "The experiment: laplacian (SOR on a 10x10 Laplacian + c I) or heat (SSOR-PCG on Crank-Nicolson"
                     + " steps). Default: ${DEFAULT-VALUE}.")
     Experiment experiment;
 
-    @Option(names = "--rounds", defaultValue = "1000",
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "1000",
             description = "Systems per sequence (time steps for heat). Default: ${DEFAULT-VALUE}.")
     int rounds;
 
-    @Option(names = "--seeds", defaultValue = "1", description = "Number of seeds (laplacian). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seeds", paramLabel = "N", defaultValue = "1", description = "Number of seeds (laplacian). Default: ${DEFAULT-VALUE}.")
     int seeds;
 
-    @Option(names = "--seed", defaultValue = "1", description = "First seed. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "1", description = "First seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--offsets", defaultValue = "high",
+    @Option(names = "--offsets", paramLabel = "NAME", defaultValue = "high",
             description = "Offset distribution for laplacian: high, low or both. Default: ${DEFAULT-VALUE}.")
     OffsetChoice offsets;
 
-    @Option(names = "--nx", defaultValue = "50",
+    @Option(names = "--nx", paramLabel = "NX", defaultValue = "50",
             description = "Grid intervals per side for heat ((nx-1)^2 unknowns). Default: ${DEFAULT-VALUE}.")
     int nx;
 

@@ -66,6 +66,9 @@ class HelpTextTest {
             StringWriter help = new StringWriter();
             cl.getCommandSpec().usageMessage().width(80);
             cl.usage(new PrintWriter(help), CommandLine.Help.Ansi.OFF);
+            if (help.toString().contains("=<")) {
+                problems.add(command + ": an option without a parameter label (picocli's <field> shows)");
+            }
             for (String line : help.toString().lines().toList()) {
                 if (line.length() > 80) {
                     problems.add(command + ": help line of " + line.length() + " columns: " + line);
