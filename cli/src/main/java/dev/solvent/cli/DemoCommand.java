@@ -62,6 +62,12 @@ final class DemoCommand implements Callable<Integer> {
         if (n < 2) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--n must be at least 2, got " + n);
         }
+        try {
+            SolverOptions.defaults().withRtol(rtol).withOmega(omega).requireStoppable();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        backendOptions.validate();
         PrintWriter out = spec.commandLine().getOut();
         long t0 = System.nanoTime();
         Problem p = Progress.step("generating " + problem, quiet,

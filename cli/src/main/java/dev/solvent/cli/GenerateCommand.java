@@ -63,6 +63,9 @@ final class GenerateCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--n must be at least " + FluidGrid.MIN_FACTORY_SIZE
                     + " for fluid3d, got " + n);
         }
+        // Both destinations are checked before the problem is built; each file is written atomically.
+        Outputs.check(spec, "--out", out);
+        Outputs.check(spec, "--rhs-out", rhsOut, out);
         if (kind == Kind.image) {
             if (n < 2 || rhsOut != null || general) {
                 throw new CommandLine.ParameterException(spec.commandLine(), n < 2 ? "--n must be at least 2 for an image, got " + n

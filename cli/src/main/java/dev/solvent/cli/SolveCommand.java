@@ -33,8 +33,21 @@ import picocli.CommandLine.Parameters;
             "Without --rhs, b = A * ones (so the exact answer is the ones vector).",
             "--solver dcdm runs the learned Deep Conjugate Direction Method: it needs a model (--model)"
                 + " and the grid the unknowns sit on, which 'solvent generate' writes into A.mtx.",
-            "Exits 3 when the solve stops without converging (the result is still printed)."})
+            "Exits 3 when the solve stops without converging (the result is still printed).",
+            "--out is checked before the solve (an input is never overwritten) and written atomically;"
+                + " the report is printed even when writing it fails."})
 final class SolveCommand implements Callable<Integer> {
+
+    /** Writes the solution file. */
+    interface SolutionWriter {
+        void write(double[] x, Path file) throws IOException;
+    }
+
+    /**
+     * How the solution is written: {@link MatrixMarket#writeVector}, which writes atomically.
+     * Tests replace it to simulate a disk that fills up.
+     */
+    static volatile SolutionWriter solutionWriter = MatrixMarket::writeVector;
 
     @Parameters(index = "0", paramLabel = "A.mtx",
             description = "The matrix (Matrix Market coordinate, general or symmetric; .gz accepted).")
@@ -118,9 +131,11 @@ final class SolveCommand implements Callable<Integer> {
         int maxIterations = maxIterations();
         boolean dcdm = solver.strip().toLowerCase(Locale.ROOT).equals(Names.DCDM);
         String pc = preconditioner != null ? preconditioner : dcdm ? "ic0" : "none";
+        // Everything that can be checked is checked before a file is read or a solve started.
         SolverOptions checked;
         try {
-            checked = SolverOptions.defaults().withRtol(rtol).withAtol(atol).withMaxIterations(maxIterations).withOmega(omega);
+            checked = SolverOptions.defaults().withRtol(rtol).withAtol(atol).withMaxIterations(maxIterations)
+                    .withOmega(omega).requireStoppable();
             if (dcdm) {
                 Solvers.preconditioner(pc, checked);
                 if (directions < 1) {
@@ -138,6 +153,8 @@ final class SolveCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        backendOptions.validate();
+        Outputs.check(spec, "--out", outFile, matrixFile, rhsFile, initialGuessFile);
         boolean silent = quiet || json;
         DcdmNetwork network = dcdm ? Progress.step("loading model", silent, this::loadModel) : null;
         CsrMatrix a = readMatrix(silent);
@@ -147,8 +164,7 @@ final class SolveCommand implements Callable<Integer> {
         GridLayout layout = dcdm ? layout(a) : null;
         double[] b;
         if (rhsFile != null) {
-            b = MatrixMarket.readVector(rhsFile);
-            requireLength(b, a.rows(), rhsFile);
+            b = MatrixMarket.readVector(rhsFile, a.rows());
         } else {
             double[] ones = new double[a.cols()];
             Arrays.fill(ones, 1.0);
@@ -157,8 +173,7 @@ final class SolveCommand implements Callable<Integer> {
         }
         double[] x = new double[a.rows()];
         if (initialGuessFile != null) {
-            double[] x0 = MatrixMarket.readVector(initialGuessFile);
-            requireLength(x0, a.rows(), initialGuessFile);
+            double[] x0 = MatrixMarket.readVector(initialGuessFile, a.rows());
             System.arraycopy(x0, 0, x, 0, x.length);
         }
         double bNorm = norm(b);
@@ -180,20 +195,32 @@ final class SolveCommand implements Callable<Integer> {
                 result = bound.solve(b, x);
             }
         }
+        // The solution is written before the report so that the report can say whether it was;
+        // the report is printed either way, and a failed write is then the one error line.
+        IOException writeFailure = null;
         if (outFile != null) {
-            MatrixMarket.writeVector(x, outFile);
+            try {
+                solutionWriter.write(x, outFile);
+            } catch (IOException e) {
+                writeFailure = e;
+            }
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(Json.object()
+            Json j = Json.object()
                     .put("solver", result.solver())
                     .put("preconditioner", result.preconditioner())
                     .put("iterations", result.iterations())
                     .put("reason", result.reason().name())
+                    .put("message", result.message())
                     .put("residualNorm", result.residualNorm())
                     .put("relativeResidual", result.relativeResidual())
                     .put("seconds", result.seconds())
-                    .put("setup", setup));
+                    .put("setup", setup);
+            if (outFile != null) {
+                j.put("out", outFile.toString()).put("written", writeFailure == null);
+            }
+            out.println(j);
         } else {
             out.printf("matrix          %s (%d x %d, %d nonzeros)%n", matrixFile, a.rows(), a.cols(), a.nnz());
             out.printf("solver          %s, preconditioner %s, backend %s%n", result.solver(), result.preconditioner(), backendOptions.backend);
@@ -207,10 +234,14 @@ final class SolveCommand implements Callable<Integer> {
             SetupReportText.print(out, setup);
             out.printf("time            %.3f s%n", result.seconds());
             if (outFile != null) {
-                out.printf("solution        written to %s%n", outFile);
+                out.printf(writeFailure == null ? "solution        written to %s%n" : "solution        NOT written to %s%n",
+                        outFile);
             }
         }
         out.flush();
+        if (writeFailure != null) {
+            throw writeFailure;
+        }
         return result.converged() ? 0 : SolventCommand.EXIT_NOT_CONVERGED;
     }
 
@@ -267,11 +298,5 @@ final class SolveCommand implements Callable<Integer> {
             s += d * d;
         }
         return Math.sqrt(s);
-    }
-
-    private static void requireLength(double[] v, int n, Path file) {
-        if (v.length != n) {
-            throw new IllegalArgumentException(file + ": the vector has " + v.length + " entries but the matrix has " + n + " rows");
-        }
     }
 }

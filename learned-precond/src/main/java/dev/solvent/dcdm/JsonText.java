@@ -41,10 +41,12 @@ final class JsonText {
             .enable(JSON.Feature.WRITE_NULL_PROPERTIES)
             .build();
 
-    /** Two-space indentation, {@code "key": value}, short arrays on one line. */
+    /** Two-space indentation, {@code "key": value}, arrays on one line, {@code {}} and {@code []} when empty. */
     private static final JSON PRETTY = JSON_IO.with(new DefaultPrettyPrinter(Separators.createDefaultInstance()
                     .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
-                    .withArrayValueSpacing(Separators.Spacing.AFTER))
+                    .withArrayValueSpacing(Separators.Spacing.AFTER)
+                    .withObjectEmptySeparator("")
+                    .withArrayEmptySeparator(""))
             .withArrayIndenter(DefaultPrettyPrinter.NopIndenter.instance))
             .with(JSON.Feature.PRETTY_PRINT_OUTPUT);
 

@@ -38,11 +38,15 @@ class JsonTextTest {
         m.put("shape", List.of(1L, 3L));
         m.put("gain", 4.0);
         m.put("bad", Double.NaN);
+        m.put("none", new LinkedHashMap<>());
+        m.put("empty", List.of());
         String pretty = JsonText.write(m, true);
+        assertTrue(pretty.contains("\"none\": {}") && pretty.contains("\"empty\": []"), pretty);
         assertTrue(pretty.contains("\"version\": 2"), pretty);
         assertTrue(pretty.contains("\"shape\": [1, 3]"), pretty);
         assertTrue(pretty.contains("\"bad\": null"), pretty);
-        assertEquals("{\"version\":2,\"shape\":[1,3],\"gain\":4.0,\"bad\":null}", JsonText.write(m, false));
+        assertEquals("{\"version\":2,\"shape\":[1,3],\"gain\":4.0,\"bad\":null,\"none\":{},\"empty\":[]}",
+                JsonText.write(m, false));
         Map<?, ?> back = (Map<?, ?>) JsonText.parse(pretty, "t");
         assertEquals(4.0, back.get("gain"));
         assertEquals(List.of(1L, 3L), back.get("shape"));

@@ -85,6 +85,16 @@ class GridLayoutTest {
     }
 
     @Test
+    void readCommentsRefusesAnEndlessHeaderLine() throws Exception {
+        Path file = dir.resolve("long.mtx");
+        Files.writeString(file, "%%MatrixMarket matrix coordinate real general\n%" + "x".repeat(MatrixMarket.MAX_COMMENT_LINE + 1)
+                + "\n1 1 1\n1 1 1\n");
+        dev.solvent.io.MatrixMarketException e = assertThrows(dev.solvent.io.MatrixMarketException.class,
+                () -> MatrixMarket.readComments(file));
+        assertTrue(e.getMessage().contains("long.mtx:2:") && e.getMessage().contains("longer than"), e.getMessage());
+    }
+
+    @Test
     void readCommentsRefusesAFileWithoutBanner() throws Exception {
         Path file = dir.resolve("x.mtx");
         Files.writeString(file, "3 3 1\n1 1 1\n");
