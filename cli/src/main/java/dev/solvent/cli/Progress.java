@@ -31,14 +31,16 @@ final class Progress implements IterationListener, AutoCloseable {
     /** Redraw at most this often. */
     static final int UPDATE_MILLIS = 200;
 
-    private final ProgressBar bar;
+    private final ProgressBarBuilder builder;
+    /** Made at the first iteration, so that a setup's own line is not drawn under an idle one. */
+    private ProgressBar bar;
     private final double bNorm;
     private final String target;
     private long lastMessage;
     private double lastResidual = Double.NaN;
 
-    private Progress(ProgressBar bar, double bNorm, double targetRelative) {
-        this.bar = bar;
+    private Progress(ProgressBarBuilder builder, double bNorm, double targetRelative) {
+        this.builder = builder;
         this.bNorm = bNorm;
         this.target = String.format(Locale.ROOT, "%.0e", targetRelative);
     }
@@ -61,17 +63,19 @@ final class Progress implements IterationListener, AutoCloseable {
     /** As above, drawing to the given consumer (tests read the line from it). */
     static Progress forSolve(String label, int maxIterations, double bNorm, double targetRelative,
                              ProgressBarConsumer consumer) {
-        ProgressBar bar = builder(label, consumer)
+        ProgressBarBuilder b = builder(label, consumer)
                 .setInitialMax(maxIterations)
                 .setUnit(" it", 1)
                 .showSpeed(new java.text.DecimalFormat("0.0"))
-                .hideEta()
-                .build();
-        return new Progress(bar, bNorm, targetRelative);
+                .hideEta();
+        return new Progress(b, bNorm, targetRelative);
     }
 
     @Override
     public void onIteration(int iteration, double residualNorm) {
+        if (bar == null) {
+            bar = builder.build();
+        }
         bar.stepTo(iteration);
         lastResidual = residualNorm;
         long now = System.nanoTime();
@@ -89,14 +93,18 @@ final class Progress implements IterationListener, AutoCloseable {
 
     /** Shows the latest iteration and residual now (the bar otherwise redraws on its own clock). */
     void refresh() {
-        updateMessage();
-        bar.refresh();
+        if (bar != null) {
+            updateMessage();
+            bar.refresh();
+        }
     }
 
     /** Draws the final state once more, then erases the line. */
     @Override
     public void close() {
-        bar.close();
+        if (bar != null) {
+            bar.close();
+        }
     }
 
     /** Reads {@code file} through a line showing megabytes read, unless not {@link #shown}. */
