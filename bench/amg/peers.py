@@ -76,9 +76,10 @@ def header(kind, args, tool, method, parallel, parallel_kind):
 
 
 def emit(obj):
+    """One JSON line; a non-finite number is written as null (JSON has no NaN), as the Java driver does."""
     def clean(v):
         if isinstance(v, float) and (v != v or v in (float("inf"), float("-inf"))):
-            return "NaN" if v != v else ("Infinity" if v > 0 else "-Infinity")
+            return None
         if isinstance(v, dict):
             return {k: clean(w) for k, w in v.items()}
         if isinstance(v, list):

@@ -4,15 +4,15 @@
 # problems, then Solvent's preconditioners on the SPD matrices of ../shared/matrices; one page
 # (amg.md) from this one run.
 #
-#   bench/amg/run.sh [--out DIR | --out FILE.md] [--sizes 64,128] [--threads 1,2] [--rounds 2]
+#   bench/amg/run.sh [--out DIR] [--work DIR] [--sizes 64,128] [--threads 1,2] [--rounds 2]
 #                    [--repeats 3] [--problems poisson3d,fluid3d] [--methods cg,ic0,amg,gamg,hypre,pyamg]
-#                    [--rtol 1e-8] [--matrices DIR | --no-matrices] [--no-install] [--work DIR] [--quick]
+#                    [--rtol 1e-8] [--matrices DIR | --no-matrices] [--no-install] [--quick]
 #
-#   --out      a folder (the page is FOLDER/amg.md, the raw JSON lines beside it) or a .md file (the
-#              raw data then go to --work, default target/amg-bench). Default: target/amg-bench.
-#              A folder whose amg.md git tracks is refused: name the file to regenerate a tracked
-#              page, as in `bench/amg/run.sh --out docs/amg.md`. The raw data (the generated
-#              matrices, hundreds of MB at 128^3) must go to an ignored folder or outside the checkout.
+#   --out      the folder the page goes to, as DIR/amg.md (default target/amg-bench); docs/amg.md
+#              is replaced only when asked for with --out docs (or --out docs/amg.md).
+#   --work     where the raw data go: the generated matrices (hundreds of MB at 128^3), the JSON
+#              lines of every run, logs, the pyamg environment (default target/amg-bench); a folder
+#              in the tracked tree is refused.
 #   --quick    32^3 only, 2 rounds of 2 solves: a check of the harness in a minute or two.
 #
 # What it needs and installs when missing (as root, or through sudo -n): Debian's python3-petsc4py
@@ -44,7 +44,7 @@ METHODS="cg,ic0,amg,gamg,hypre,pyamg"
 RTOL="1e-8"
 MATRICES="../shared/matrices"
 INSTALL=1
-usage() { sed -n '7,21p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '7,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
     case "$1" in
         --out) OUT="$2"; shift 2 ;;
@@ -66,23 +66,12 @@ while [ $# -gt 0 ]; do
 done
 
 # ---- where the page and the raw data go ------------------------------------------------------
-if [ -z "$OUT" ]; then
-    OUT="target/amg-bench"
-fi
+OUT="${OUT:-target/amg-bench}"
 case "$OUT" in
-    *.md)
-        PAGE="$OUT"
-        WORK="${WORK:-target/amg-bench}"
-        ;;
-    *)
-        PAGE="$OUT/amg.md"
-        WORK="${WORK:-$OUT}"
-        if git ls-files --error-unmatch "$PAGE" >/dev/null 2>&1; then
-            echo "run.sh: $PAGE is tracked by git; to regenerate it, name the file: --out $PAGE" >&2
-            exit 2
-        fi
-        ;;
+    *.md) PAGE="$OUT" ;;
+    *) PAGE="$OUT/amg.md" ;;
 esac
+WORK="${WORK:-target/amg-bench}"
 # The raw data (matrices of hundreds of MB at 128^3, logs) stay out of the tracked tree.
 WORK_ABS=$(realpath -m "$WORK")
 case "$WORK_ABS/" in
@@ -126,7 +115,7 @@ JAR=jmh/target/benchmarks.jar
 CLI=cli/target/solvent.jar
 stale=""
 if [ -f "$JAR" ] && [ -f "$CLI" ]; then
-    stale=$(find pom.xml */pom.xml solver-core/src/main jmh/src/main cli/src/main -newer "$JAR" -type f 2>/dev/null | head -n 1)
+    stale=$(find pom.xml */pom.xml */src/main -newer "$JAR" -type f 2>/dev/null | head -n 1)
 fi
 if [ ! -f "$JAR" ] || [ ! -f "$CLI" ] || [ -n "$stale" ]; then
     say "building $JAR and $CLI"
@@ -266,7 +255,7 @@ run() {
     say "$name"
     timeout 1800 "$@" > "$out" 2> "$LOGS/$name.err" || rc=$?
     grep '^{' "$out" >> "$RUNS" || true
-    if [ "$rc" != 0 ] && ! grep -q '"kind": "failed"' "$out"; then
+    if [ "$rc" != 0 ] && ! grep -Eq '"kind": ?"failed"' "$out"; then
         echo "{${header}, \"kind\": \"failed\", \"reason\": \"exit code $rc; see logs/$name.err\"}" >> "$RUNS"
     fi
 }
@@ -353,5 +342,5 @@ END=$(date +%s)
     echo "Raw data: runs.jsonl, commands.txt and logs/ in $WORK (not kept with the page)"
 } >> "$ENVF"
 
-java -cp "$JAR" dev.solvent.jmh.peers.AmgReport --runs "$RUNS" --env "$ENVF" --views "$VIEWS" "${README_ARGS[@]}" --out "$PAGE"
+java -cp "$JAR" dev.solvent.reports.AmgReport --runs "$RUNS" --env "$ENVF" --views "$VIEWS" "${README_ARGS[@]}" --out "$PAGE"
 say "done in $(( (END - START) / 60 )) min $(( (END - START) % 60 )) s: $PAGE"

@@ -1,115 +1,70 @@
 package dev.solvent.jmh.peers;
 
+import com.fasterxml.jackson.jr.ob.JSON;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
- * Writes one JSON object on one line, keys in insertion order. Values: strings, numbers (a
- * non-finite double becomes the string "NaN" / "Infinity", as JMH writes them), booleans, null,
- * and lists and maps of those.
+ * One JSON object on one line (jackson-jr), keys in insertion order. Values: strings, numbers (a
+ * non-finite double is written as null: JSON has no NaN), booleans, null, and lists and maps of
+ * those; anything else is written as its toString().
  */
 final class JsonLine {
 
-    private final StringBuilder sb = new StringBuilder("{");
-    private boolean first = true;
+    private static final JSON WRITER = JSON.builder().enable(JSON.Feature.WRITE_NULL_PROPERTIES).build();
+
+    private final Map<String, Object> fields = new LinkedHashMap<>();
 
     JsonLine put(String key, Object value) {
-        if (!first) {
-            sb.append(", ");
-        }
-        first = false;
-        string(sb, key);
-        sb.append(": ");
-        value(sb, value);
+        fields.put(key, value);
         return this;
     }
 
     @Override
     public String toString() {
-        return sb + "}";
-    }
-
-    static void value(StringBuilder sb, Object v) {
-        if (v == null) {
-            sb.append("null");
-        } else if (v instanceof String s) {
-            string(sb, s);
-        } else if (v instanceof Boolean) {
-            sb.append(v);
-        } else if (v instanceof Double || v instanceof Float) {
-            double d = ((Number) v).doubleValue();
-            if (Double.isFinite(d)) {
-                sb.append(d);
-            } else {
-                string(sb, Double.isNaN(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity");
-            }
-        } else if (v instanceof Number) {
-            sb.append(((Number) v).longValue());
-        } else if (v instanceof Map<?, ?> map) {
-            sb.append('{');
-            boolean firstEntry = true;
-            for (Map.Entry<?, ?> e : map.entrySet()) {
-                if (!firstEntry) {
-                    sb.append(", ");
-                }
-                firstEntry = false;
-                string(sb, String.valueOf(e.getKey()));
-                sb.append(": ");
-                value(sb, e.getValue());
-            }
-            sb.append('}');
-        } else if (v instanceof List<?> list) {
-            sb.append('[');
-            for (int i = 0; i < list.size(); i++) {
-                if (i > 0) {
-                    sb.append(", ");
-                }
-                value(sb, list.get(i));
-            }
-            sb.append(']');
-        } else if (v instanceof double[] a) {
-            sb.append('[');
-            for (int i = 0; i < a.length; i++) {
-                if (i > 0) {
-                    sb.append(", ");
-                }
-                value(sb, a[i]);
-            }
-            sb.append(']');
-        } else if (v instanceof int[] a) {
-            sb.append('[');
-            for (int i = 0; i < a.length; i++) {
-                if (i > 0) {
-                    sb.append(", ");
-                }
-                sb.append(a[i]);
-            }
-            sb.append(']');
-        } else {
-            string(sb, v.toString());
+        try {
+            return WRITER.asString(plain(fields));
+        } catch (IOException e) {
+            // plain() leaves only maps, lists, strings, finite numbers, booleans and null.
+            throw new UncheckedIOException(e);
         }
     }
 
-    static void string(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
+    private static Object plain(Object v) {
+        if (v == null || v instanceof String || v instanceof Boolean) {
+            return v;
         }
-        sb.append('"');
+        if (v instanceof Double || v instanceof Float) {
+            return Double.isFinite(((Number) v).doubleValue()) ? v : null;
+        }
+        if (v instanceof Number) {
+            return v;
+        }
+        if (v instanceof Map<?, ?> m) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                out.put(String.valueOf(e.getKey()), plain(e.getValue()));
+            }
+            return out;
+        }
+        if (v instanceof List<?> l) {
+            List<Object> out = new ArrayList<>();
+            for (Object o : l) {
+                out.add(plain(o));
+            }
+            return out;
+        }
+        if (v instanceof double[] a) {
+            List<Object> out = new ArrayList<>();
+            for (double d : a) {
+                out.add(plain(d));
+            }
+            return out;
+        }
+        return v.toString();
     }
 }

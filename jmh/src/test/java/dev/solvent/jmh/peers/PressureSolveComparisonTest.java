@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.jr.ob.JSON;
 import dev.solvent.gen.Generators;
 import dev.solvent.gen.Problem;
 import dev.solvent.io.MatrixMarket;
-import dev.solvent.jmh.JsonReader;
 import dev.solvent.matrix.CsrMatrix;
 import dev.solvent.solve.Solvers;
 import java.io.ByteArrayOutputStream;
@@ -33,7 +33,7 @@ class PressureSolveComparisonTest {
     private record Printed(int exitCode, List<Map<String, Object>> lines) {
     }
 
-    private static Printed run(String... args) {
+    private static Printed run(String... args) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         int code;
         try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
@@ -42,16 +42,14 @@ class PressureSolveComparisonTest {
         List<Map<String, Object>> lines = new ArrayList<>();
         for (String line : bytes.toString(StandardCharsets.UTF_8).split("\n")) {
             if (!line.isBlank()) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> m = (Map<String, Object>) JsonReader.parse(line);
-                lines.add(m);
+                lines.add(JSON.std.mapFrom(line));
             }
         }
         return new Printed(code, lines);
     }
 
     private static double num(Map<String, Object> m, String key) {
-        return JsonReader.number(m.get(key));
+        return ((Number) m.get(key)).doubleValue();
     }
 
     private Path poisson(int n) throws IOException {

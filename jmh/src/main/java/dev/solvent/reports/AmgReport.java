@@ -1,6 +1,6 @@
-package dev.solvent.jmh.peers;
+package dev.solvent.reports;
 
-import dev.solvent.jmh.JsonReader;
+import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * verdict only where the spread allows one, and the SPD SuiteSparse matrices.
  *
  * <pre>
- *   java -cp jmh/target/benchmarks.jar dev.solvent.jmh.peers.AmgReport --runs runs.jsonl --out amg.md
+ *   java -cp jmh/target/benchmarks.jar dev.solvent.reports.AmgReport --runs runs.jsonl --out amg.md
  *        [--env env.txt] [--views DIR] [--matrices-readme README.md]
  * </pre>
  *
@@ -64,9 +64,20 @@ public final class AmgReport {
             return v == null ? "" : v.toString();
         }
 
+        /** A number; NaN when absent or null (the drivers write a non-finite value as null). */
         double num(String key) {
             Object v = m.get(key);
-            return v == null ? Double.NaN : JsonReader.number(v);
+            if (v instanceof Number n) {
+                return n.doubleValue();
+            }
+            if (v instanceof String s) {
+                try {
+                    return Double.parseDouble(s);
+                } catch (NumberFormatException e) {
+                    return Double.NaN;
+                }
+            }
+            return Double.NaN;
         }
 
         int integer(String key) {
@@ -245,14 +256,12 @@ public final class AmgReport {
             if (!s.startsWith("{")) {
                 continue;
             }
-            Object v;
+            Map<String, Object> m;
             try {
-                v = JsonReader.parse(s);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(source + ":" + number + ": " + e.getMessage(), e);
+                m = JSON.std.mapFrom(s);
+            } catch (IOException e) {
+                throw new IllegalArgumentException(source + ":" + number + ": not a JSON object: " + e.getMessage(), e);
             }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> m = (Map<String, Object>) v;
             out.add(new Line(m));
         }
         return out;

@@ -1,4 +1,4 @@
-package dev.solvent.jmh.peers;
+package dev.solvent.reports;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
