@@ -306,7 +306,7 @@ public final class AmgReport {
                 + "smoothed aggregation with CG, on the 3D 7-point Poisson problem and the smoke-box fluid-pressure "
                 + "problem (`solvent generate poisson3d|fluid3d`), then Solvent's preconditioners on the SPD SuiteSparse "
                 + "matrices. Every figure on this page comes from one run of `bench/amg/run.sh` on one machine; the "
-                + "command that made it is below. Regenerate the page with `bench/amg/run.sh --out docs/amg.md` "
+                + "command that made it is below. Regenerate the page with `bench/amg/run.sh --out docs` "
                 + "(it installs PETSc and pyamg where they are missing); the run's duration and the machine's load "
                 + "average are listed below.\n\n");
         environment();
