@@ -29,15 +29,16 @@ import picocli.CommandLine.Option;
  * table, and with {@code --compare} several solvers over the same scene and a plot of them.
  */
 @Command(name = "smoke", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run a smoke simulation (MAC grid, semi-Lagrangian advection, buoyancy, a solid obstacle,",
-            "an inflow source) whose pressure projection Solvent solves every step. Writes PNG frames",
-            "(density integrated along y), an animated GIF, steps.csv and, with --compare, a plot of",
-            "iterations and solve time per step for each solver. Example:",
+        description = {"Run a smoke simulation whose pressure projection Solvent solves every step:",
+            "a MAC grid, semi-Lagrangian advection, buoyancy, a solid sphere, an inflow source.",
+            "Writes PNG frames (density integrated along y), an animated GIF, steps.csv and,",
+            "with --compare, steps.png (iterations and solve time per step of each solver).",
+            "Examples:",
             "  solvent smoke --n 64 --steps 200 --pc ic0 --out smoke-out",
             "  solvent smoke --compare cg,ic0,ic0:cold,bandit --out smoke-compare"})
 final class SmokeCommand implements Callable<Integer> {
 
-    @Option(names = "--n", defaultValue = "40", paramLabel = "N", description = "Cells per side (n^3 in 3D, n^2 in 2D). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--n", defaultValue = "48", paramLabel = "N", description = "Cells per side (n^3 in 3D, n^2 in 2D). Default: ${DEFAULT-VALUE}.")
     int n;
 
     @Option(names = "--steps", defaultValue = "150", paramLabel = "S", description = "Time steps. Default: ${DEFAULT-VALUE}.")
