@@ -173,6 +173,9 @@ final class SmokeCommand implements Callable<Integer> {
                                 step.projection().solve().iterations(), step.projection().relativeDivergence()));
                     }
                     if (print > 0 && (step.step() % print == 0 || step.step() == steps)) {
+                        if (bar != null && System.console() != null) {
+                            stdout.print("\r\033[2K"); // the bar shares the screen: start the line afresh
+                        }
                         stdout.printf(Locale.ROOT, "%5d  %-18s %6d %10.2f %12.2e %12.2e %10.2f%n", step.step(),
                                 shorten(step.projection().solve().method()), step.projection().solve().iterations(),
                                 1e3 * step.projection().solve().seconds(), step.projection().relativeDivergence(),
