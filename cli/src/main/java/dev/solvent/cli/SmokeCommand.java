@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
         description = {"Run a smoke simulation whose pressure projection Solvent solves every step:",
             "a MAC grid, semi-Lagrangian advection, buoyancy, a solid sphere, an inflow source.",
             "Writes PNG frames (density integrated along y), an animated GIF, steps.csv and,",
-            "with --compare, steps.png (iterations and solve time per step of each solver).",
+            "steps.png (iterations and solve time per step; with --compare, of each solver).",
             "Examples:",
             "  solvent smoke --n 64 --steps 200 --pc ic0 --out smoke-out",
             "  solvent smoke --compare cg,ic0,ic0:cold,bandit --out smoke-compare"})
@@ -204,13 +204,14 @@ final class SmokeCommand implements Callable<Integer> {
                 + "solve converged), and max |div u| in 1/step.%n", first.unknowns(), first.assemblies());
         stdout.printf(Locale.ROOT, "Smoke mass after %d steps: %.2f (injected %.2f, left through the top %.2f; semi-Lagrangian "
                 + "advection is not conservative).%n", steps, first.finalMass(), first.totalInjected(), first.totalOutflow());
+        StepPlot.write(runs, String.format(Locale.ROOT, "smoke %s%s", dims == 3 ? n + "^3" : n + "^2", closed ? " closed" : ""),
+                out.resolve("steps.png"));
         if (compare != null) {
-            StepPlot.write(runs, String.format(Locale.ROOT, "smoke %s%s", dims == 3 ? n + "^3" : n + "^2", closed ? " closed" : ""),
-                    out.resolve("steps.png"));
             Files.writeString(out.resolve("summary.md"), SummaryTable.markdown(runs), StandardCharsets.UTF_8);
             stdout.println("Wrote " + out.resolve("steps.png") + " and " + out.resolve("summary.md") + "; per run: steps.csv, frames/, smoke.gif");
         } else {
-            stdout.println("Wrote " + out.resolve("steps.csv") + ", " + out.resolve("frames") + "/ and " + out.resolve("smoke.gif"));
+            stdout.println("Wrote " + out.resolve("steps.csv") + ", " + out.resolve("steps.png") + ", " + out.resolve("frames")
+                    + "/ and " + out.resolve("smoke.gif"));
         }
         stdout.flush();
         for (RunSummary r : runs) {

@@ -66,6 +66,7 @@ class SmokeCommandTest {
             assertEquals(40, img.getHeight());
         }
         assertEquals(3, gifFrames(out.resolve("smoke.gif")));
+        assertNotNull(ImageIO.read(out.resolve("steps.png").toFile()));
         assertTrue(r.out().contains("mean its") && r.out().contains("ic0"), r.out());
         assertTrue(r.out().contains("matrix assembled 1 time(s)"), r.out());
     }
