@@ -160,6 +160,52 @@ public final class SmokeReport {
         return img;
     }
 
+    /** A few sentences computed from the main table: warm start, time per iteration, the bandit. */
+    static String reading(List<RunSummary> main, RunSummary hindsight) {
+        StringBuilder d = new StringBuilder("What the table says:\n\n");
+        for (RunSummary warm : main) {
+            for (RunSummary cold : main) {
+                if (warm.bandit() == null && warm.config().warmStart() && !cold.config().warmStart()
+                        && cold.label().equals(warm.label() + " (cold)")) {
+                    d.append(String.format(Locale.ROOT, "- Warm start, %s: %.1f iterations per solve against %.1f from zero (%.0f%% fewer).%n",
+                            warm.label(), warm.meanIterations(), cold.meanIterations(),
+                            100 * (1 - warm.meanIterations() / cold.meanIterations())));
+                }
+            }
+        }
+        d.append("- Wall time per iteration (solve time / iterations):");
+        for (RunSummary r : main) {
+            if (r.bandit() == null) {
+                d.append(String.format(Locale.ROOT, " %s %.1f ms;", r.label(), 1e3 * r.solveSeconds() / r.totalIterations()));
+            }
+        }
+        d.setLength(d.length() - 1);
+        d.append(". Solvent's CPU backend runs the IC(0) and SSOR triangular sweeps on one thread and the SpMV on all,\n"
+                + "  so on this machine fewer IC(0) iterations need not mean less time than CG; the times come from a shared\n"
+                + "  machine (load average below) and are indicative only.\n");
+        for (RunSummary r : main) {
+            RunSummary.BanditAccount a = r.bandit();
+            if (a != null) {
+                int top = 0;
+                for (int i = 1; i < a.choices().length; i++) {
+                    if (a.choices()[i] > a.choices()[top]) {
+                        top = i;
+                    }
+                }
+                d.append(String.format(Locale.ROOT, "- The bandit: %.1f iterations per solve; its most chosen arm %s (%d of %d steps).%n",
+                        r.meanIterations(), a.arms().get(top), a.choices()[top], r.steps().size()));
+            }
+        }
+        RunSummary.BanditAccount h = hindsight.bandit();
+        if (h != null && h.bestArm() >= 0) {
+            d.append(String.format(Locale.ROOT, "- Against the best fixed arm in hindsight (%s, at %d^3 below) the bandit paid %.2f times its cost "
+                    + "over %d steps: with %d arms and a few hundred rounds, exploration is still a large share of the cost.%n",
+                    h.arms().get(h.bestArm()), hindsight.config().n(), h.totalCost() / h.hindsightCost()[h.bestArm()],
+                    hindsight.steps().size(), h.arms().size()));
+        }
+        return d.append('\n').toString();
+    }
+
     private static String document(int n, int steps, int threads, boolean amg, List<RunSummary> main, RunSummary closed,
                                    RunSummary hindsight, int hindsightN, List<RunSummary> dcdm, int dcdmN, int dcdmSteps,
                                    double minutes, String load, Path out) {
@@ -204,6 +250,7 @@ public final class SmokeReport {
         }
         d.append("\nThe last row is the closed box (pure Neumann) with IC(0)-PCG, warm start.\n\n");
         d.append("![iterations and time per step](smoke-steps.png)\n\n");
+        d.append(reading(main, hindsight));
         RunSummary bandit = null;
         for (RunSummary r : main) {
             if (r.bandit() != null) {
