@@ -55,6 +55,12 @@ final class DemoCommand implements Callable<Integer> {
         if (n < 2) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--n must be at least 2, got " + n);
         }
+        try {
+            SolverOptions.defaults().withRtol(rtol).withOmega(omega).requireStoppable();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        backendOptions.validate();
         PrintWriter out = spec.commandLine().getOut();
         long t0 = System.nanoTime();
         Problem p = problem == ProblemKind.fluid3d ? Generators.fluid3d(n) : Generators.poisson3d(n);

@@ -42,6 +42,9 @@ final class GenerateCommand implements Callable<Integer> {
         if (n <= 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--n must be positive, got " + n);
         }
+        // Both destinations are checked before the problem is built; each file is written atomically.
+        Outputs.check(spec, "--out", out);
+        Outputs.check(spec, "--rhs-out", rhsOut, out);
         Problem p = switch (kind) {
             case poisson2d -> Generators.poisson2d(n);
             case poisson3d -> Generators.poisson3d(n);

@@ -26,6 +26,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "ot", mixinStandardHelpOptions = true,
         description = {"Entropic optimal transport: Sinkhorn or Sinkhorn-Newton-Sparse (SNS).",
+                "Exits 3 when the solve stops without converging (the result is still printed).",
                 "Between two DOTmark CSV images (grid cost scaled to [0,1] unless --no-scale),",
                 "or on a random assignment problem (uniform marginals, costs uniform in [0,1])."})
 public final class OtCommand implements Callable<Integer> {
@@ -89,21 +90,33 @@ public final class OtCommand implements Callable<Integer> {
         if (!m.equals("sinkhorn") && !m.equals("sns")) {
             throw new ParameterException(spec.commandLine(), "unknown method '" + method + "': expected sinkhorn or sns");
         }
-        if (threads != null && threads < 1) {
-            throw new ParameterException(spec.commandLine(), "--threads must be at least 1, got " + threads);
+        if (threads != null && (threads < 1 || threads > BackendOptions.MAX_THREADS)) {
+            throw new ParameterException(spec.commandLine(), "--threads must be 1 to " + BackendOptions.MAX_THREADS
+                    + ", got " + threads);
         }
-        TransportProblem problem = problem();
+        BackendOptions.checkBackendName(spec, backend);
+        GroundCost ground;
+        try {
+            ground = GroundCost.parse(cost);
+            if (!(eta > 0) || Double.isInfinite(eta)) {
+                throw new IllegalArgumentException("--eta must be finite and positive, got " + eta);
+            }
+            options(m);   // the method's options, checked before any work
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        TransportProblem problem = problem(ground);
         OtResult result;
         // Made before the solve so that an unusable backend (cuda without a GPU) fails at once, in one line.
         try (Backend b = Backends.byName(backend, threads == null ? 0 : threads)) {
             result = solve(m, problem, b);
         }
         print(problem, result);
-        return 0;
+        return result.converged() ? 0 : SolventCommand.EXIT_NOT_CONVERGED;
     }
 
-    private OtResult solve(String m, TransportProblem problem, Backend b) {
-        OtResult result;
+    /** The options of the chosen method from the command line (IllegalArgumentException if invalid). */
+    private Object options(String m) {
         if (m.equals("sinkhorn")) {
             SinkhornOptions o = SinkhornOptions.defaults().withTolerance(tol);
             if (maxIterations != null) {
@@ -115,24 +128,28 @@ public final class OtCommand implements Callable<Integer> {
             if (threads != null) {
                 o = o.withThreads(threads);
             }
-            result = new Sinkhorn(o, b).solve(problem);
-        } else {
-            SnsOptions o = SnsOptions.defaults().withTolerance(tol);
-            if (maxIterations != null) {
-                o = o.withMaxNewtonIterations(maxIterations);
-            }
-            if (timeLimit != null) {
-                o = o.withTimeLimitSeconds(timeLimit);
-            }
-            if (threads != null) {
-                o = o.withThreads(threads);
-            }
-            result = new SinkhornNewtonSparse(o, b).solve(problem);
+            return o;
         }
-        return result;
+        SnsOptions o = SnsOptions.defaults().withTolerance(tol);
+        if (maxIterations != null) {
+            o = o.withMaxNewtonIterations(maxIterations);
+        }
+        if (timeLimit != null) {
+            o = o.withTimeLimitSeconds(timeLimit);
+        }
+        if (threads != null) {
+            o = o.withThreads(threads);
+        }
+        return o;
     }
 
-    private TransportProblem problem() throws java.io.IOException {
+    private OtResult solve(String m, TransportProblem problem, Backend b) {
+        Object o = options(m);
+        return o instanceof SinkhornOptions s ? new Sinkhorn(s, b).solve(problem)
+                : new SinkhornNewtonSparse((SnsOptions) o, b).solve(problem);
+    }
+
+    private TransportProblem problem(GroundCost ground) throws java.io.IOException {
         boolean images = source != null || target != null;
         if (randomAssignment != null && images) {
             throw new ParameterException(spec.commandLine(),
@@ -150,7 +167,7 @@ public final class OtCommand implements Callable<Integer> {
                     "missing " + (source == null ? "--source" : "--target")
                             + ": give --source and --target images, or --random-assignment N");
         }
-        return TransportProblem.fromDotmark(source, target, GroundCost.parse(cost), !noScale, eta);
+        return TransportProblem.fromDotmark(source, target, ground, !noScale, eta);
     }
 
     private void print(TransportProblem problem, OtResult r) {

@@ -128,8 +128,15 @@ final class SmokeCommand implements Callable<Integer> {
         if (steps < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--steps must be at least 1, got " + steps);
         }
-        if (threads < 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be 0 (one per core) or positive, got " + threads);
+        if (threads < 0 || threads > BackendOptions.MAX_THREADS) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--threads must be 0 (one per core) or 1 to " + BackendOptions.MAX_THREADS + ", got " + threads);
+        }
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--out " + out + " is a file; give a folder for the pictures and tables");
+        }
+        if (dcdmModel != null && Outputs.same(out, dcdmModel)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--out " + out + " is the --dcdm-model input; choose another folder");
         }
         SmokeConfig base;
         try {

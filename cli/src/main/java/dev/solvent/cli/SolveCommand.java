@@ -8,6 +8,7 @@ import dev.solvent.solve.IterativeSolver;
 import dev.solvent.solve.SolveResult;
 import dev.solvent.solve.SolverOptions;
 import dev.solvent.solve.Solvers;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -22,8 +23,21 @@ import picocli.CommandLine.Parameters;
 @Command(name = "solve", mixinStandardHelpOptions = true,
         description = {"Solve A x = b for a matrix in Matrix Market format.",
             "Without --rhs, b = A * ones (so the exact answer is the ones vector).",
-            "Exits 3 when the solve stops without converging (the result is still printed)."})
+            "Exits 3 when the solve stops without converging (the result is still printed).",
+            "--out is checked before the solve (an input is never overwritten) and written atomically;",
+            "the report is printed even when writing it fails."})
 final class SolveCommand implements Callable<Integer> {
+
+    /** Writes the solution file. */
+    interface SolutionWriter {
+        void write(double[] x, Path file) throws IOException;
+    }
+
+    /**
+     * How the solution is written: {@link MatrixMarket#writeVector}, which writes atomically.
+     * Tests replace it to simulate a disk that fills up.
+     */
+    static volatile SolutionWriter solutionWriter = MatrixMarket::writeVector;
 
     @Parameters(index = "0", paramLabel = "A.mtx", description = "The matrix (Matrix Market coordinate; .gz accepted).")
     Path matrixFile;
@@ -71,20 +85,26 @@ final class SolveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Everything that can be checked is checked before a file is read or a solve started.
         SolverOptions checked;
+        IterativeSolver iterative;
         try {
-            checked = SolverOptions.defaults().withRtol(rtol).withAtol(atol).withMaxIterations(maxIterations).withOmega(omega);
+            checked = SolverOptions.defaults().withRtol(rtol).withAtol(atol).withMaxIterations(maxIterations)
+                    .withOmega(omega).requireStoppable();
+            iterative = Solvers.create(solver, preconditioner, checked);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        backendOptions.validate();
+        Outputs.check(spec, "--out", outFile, matrixFile, rhsFile, initialGuessFile);
+
         CsrMatrix a = MatrixMarket.readMatrix(matrixFile);
         if (!a.isSquare()) {
             throw new IllegalArgumentException(matrixFile + ": the matrix is " + a.rows() + " x " + a.cols() + ", not square");
         }
         double[] b;
         if (rhsFile != null) {
-            b = MatrixMarket.readVector(rhsFile);
-            requireLength(b, a.rows(), rhsFile);
+            b = MatrixMarket.readVector(rhsFile, a.rows());
         } else {
             double[] ones = new double[a.cols()];
             Arrays.fill(ones, 1.0);
@@ -93,20 +113,14 @@ final class SolveCommand implements Callable<Integer> {
         }
         double[] x = new double[a.rows()];
         if (initialGuessFile != null) {
-            double[] x0 = MatrixMarket.readVector(initialGuessFile);
-            requireLength(x0, a.rows(), initialGuessFile);
+            double[] x0 = MatrixMarket.readVector(initialGuessFile, a.rows());
             System.arraycopy(x0, 0, x, 0, x.length);
         }
         Progress progress = Progress.forStderr(solver + (preconditioner.equals("none") ? "" : "/" + preconditioner), quiet || json);
         SolverOptions options = checked
                 .withNonzeroInitialGuess(initialGuessFile != null)
                 .withListener(progress);
-        IterativeSolver iterative;
-        try {
-            iterative = Solvers.create(solver, preconditioner, options);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
+        iterative = Solvers.create(solver, preconditioner, options);
         SolveResult result;
         java.util.Map<String, Object> setup;
         try (Backend backend = backendOptions.create();
@@ -118,20 +132,32 @@ final class SolveCommand implements Callable<Integer> {
                 progress.finish();
             }
         }
+        // The solution is written before the report so that the report can say whether it was;
+        // the report is printed either way, and a failed write is then the one error line.
+        IOException writeFailure = null;
         if (outFile != null) {
-            MatrixMarket.writeVector(x, outFile);
+            try {
+                solutionWriter.write(x, outFile);
+            } catch (IOException e) {
+                writeFailure = e;
+            }
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(Json.object()
+            Json j = Json.object()
                     .put("solver", result.solver())
                     .put("preconditioner", result.preconditioner())
                     .put("iterations", result.iterations())
                     .put("reason", result.reason().name())
+                    .put("message", result.message())
                     .put("residualNorm", result.residualNorm())
                     .put("relativeResidual", result.relativeResidual())
                     .put("seconds", result.seconds())
-                    .put("setup", setup));
+                    .put("setup", setup);
+            if (outFile != null) {
+                j.put("out", outFile.toString()).put("written", writeFailure == null);
+            }
+            out.println(j);
         } else {
             out.printf("matrix          %s (%d x %d, %d nonzeros)%n", matrixFile, a.rows(), a.cols(), a.nnz());
             out.printf("solver          %s, preconditioner %s, backend %s%n", result.solver(), result.preconditioner(), backendOptions.backend);
@@ -141,16 +167,14 @@ final class SolveCommand implements Callable<Integer> {
             SetupReportText.print(out, setup);
             out.printf("time            %.3f s%n", result.seconds());
             if (outFile != null) {
-                out.printf("solution        written to %s%n", outFile);
+                out.printf(writeFailure == null ? "solution        written to %s%n" : "solution        NOT written to %s%n",
+                        outFile);
             }
         }
         out.flush();
-        return result.converged() ? 0 : SolventCommand.EXIT_NOT_CONVERGED;
-    }
-
-    private static void requireLength(double[] v, int n, Path file) {
-        if (v.length != n) {
-            throw new IllegalArgumentException(file + ": the vector has " + v.length + " entries but the matrix has " + n + " rows");
+        if (writeFailure != null) {
+            throw writeFailure;
         }
+        return result.converged() ? 0 : SolventCommand.EXIT_NOT_CONVERGED;
     }
 }

@@ -6,7 +6,10 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code solvent} command. Every failure, bad option or bad file alike, ends as one line on
- * stderr and a non-zero exit status, never a stack trace ({@code SOLVENT_DEBUG=1} shows it).
+ * stderr and a non-zero exit status, never a stack trace ({@code SOLVENT_DEBUG=1} shows it): an
+ * {@link OutOfMemoryError} or any other {@link Error} of a command too, which picocli's exception
+ * handler would not see. Exit status: 0 success, 1 error, 2 usage, 3 a solve that did not
+ * converge ({@code solve}, {@code demo}, {@code ot}).
  */
 @Command(name = "solvent",
         mixinStandardHelpOptions = true,
@@ -20,7 +23,7 @@ import picocli.CommandLine.Command;
             "0:success",
             "1:error (bad file, I/O, failed setup)",
             "2:invalid command-line usage",
-            "3:a solve ran but did not converge (solve, demo, smoke)"})
+            "3:a solve ran but did not converge (solve, demo, ot, smoke)"})
 public final class SolventCommand implements Runnable {
 
     /** Exit status when a solve finished without converging. */
@@ -34,9 +37,28 @@ public final class SolventCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required");
     }
 
+    /** Exit status of an error (bad file, I/O, failed setup, out of memory). */
+    public static final int EXIT_ERROR = 1;
+
     /** Builds the command line with Solvent's error handling; tests drive it through this. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new SolventCommand());
+        // picocli hands only Exceptions to the handler below: an Error (out of memory, a stack
+        // overflow, a native library that will not link) would escape as a stack trace.
+        CommandLine.IExecutionStrategy runLast = new CommandLine.RunLast();
+        cl.setExecutionStrategy(parseResult -> {
+            try {
+                return runLast.execute(parseResult);
+            } catch (Error e) {
+                PrintWriter err = parseResult.commandSpec().commandLine().getErr();
+                err.println("solvent: error: " + describe(e));
+                if (System.getenv("SOLVENT_DEBUG") != null) {
+                    e.printStackTrace(err);
+                }
+                err.flush();
+                return EXIT_ERROR;
+            }
+        });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             err.println("solvent: error: " + describe(ex));
@@ -63,7 +85,11 @@ public final class SolventCommand implements Runnable {
             msg = ex.getClass().getSimpleName();
         }
         if (ex instanceof OutOfMemoryError) {
-            msg = "out of memory (" + msg + "); give the JVM more heap, e.g. JAVA_OPTS=-Xmx16g";
+            msg = "out of memory (" + msg + "): the problem needs more than the "
+                    + Math.round(Runtime.getRuntime().maxMemory() / 1e9 * 10) / 10.0
+                    + " GB this JVM may use; give it more heap, e.g. JAVA_OPTS=-Xmx16g";
+        } else if (ex instanceof StackOverflowError) {
+            msg = "stack overflow (" + msg + ")";
         } else if (ex instanceof java.nio.file.NoSuchFileException) {
             msg = "no such file: " + msg;
         } else if (ex instanceof java.nio.file.AccessDeniedException) {

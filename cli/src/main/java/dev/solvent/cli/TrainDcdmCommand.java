@@ -99,6 +99,8 @@ public final class TrainDcdmCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec == null ? new PrintWriter(System.out, true) : spec.commandLine().getOut();
         validate();
+        // Hours of training must not end in a file that cannot be written: check the outputs first.
+        checkOutputs();
         long t0 = System.nanoTime();
         List<TrainingData> data = new ArrayList<>();
         for (int grid : grids) {
@@ -230,32 +232,58 @@ public final class TrainDcdmCommand implements Callable<Integer> {
             try {
                 levelCount = Integer.parseInt(levels);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--levels takes a number or auto, got " + levels);
+                throw usage("--levels takes a number or auto, got " + levels);
             }
         }
         double gain = upsampleGain != null ? upsampleGain : levelCount == 1 ? 1.0 : 4.0;
         if (blocks.length != 3) {
-            throw new IllegalArgumentException("--blocks takes three counts (before pooling, coarse, after), got " + blocks.length);
+            throw usage("--blocks takes three counts (before pooling, coarse, after), got " + blocks.length);
         }
-        return new DcdmArchitecture(3, channels, blocks[0], blocks[1], blocks[2], midBlocks, levelCount, gain);
+        try {
+            return new DcdmArchitecture(3, channels, blocks[0], blocks[1], blocks[2], midBlocks, levelCount, gain);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    /** A usage error (exit 2) on the command line; a plain IllegalArgumentException when called directly. */
+    private RuntimeException usage(String message) {
+        return spec == null ? new IllegalArgumentException(message)
+                : new picocli.CommandLine.ParameterException(spec.commandLine(), message);
     }
 
     private void validate() {
         for (int grid : grids) {
             if (grid < FluidGrid.MIN_FACTORY_SIZE || grid % 2 != 0) {
-                throw new IllegalArgumentException("--grid must be even and at least " + FluidGrid.MIN_FACTORY_SIZE
-                        + ", got " + grid);
+                throw usage("--grid must be even and at least " + FluidGrid.MIN_FACTORY_SIZE + ", got " + grid);
             }
         }
         if (domains < 1) {
-            throw new IllegalArgumentException("--domains must be at least 1, got " + domains);
+            throw usage("--domains must be at least 1, got " + domains);
         }
         architecture();
         if ((lr != null && !(lr > 0)) || batch < 1 || steps < 0 || lanczosSteps < 1) {
-            throw new IllegalArgumentException("--lr must be positive, --batch and --lanczos-steps at least 1, --steps non-negative");
+            throw usage("--lr must be positive, --batch and --lanczos-steps at least 1, --steps non-negative");
         }
         if (resume && !Files.exists(checkpointDir.resolve("checkpoint-adam.safetensors"))) {
             throw new IllegalArgumentException("--resume: no checkpoint in " + checkpointDir);
         }
+    }
+
+    /** The model files and the checkpoint folder can be written (folders are created as before). */
+    private void checkOutputs() throws java.io.IOException {
+        for (Path folder : new Path[] {output.toAbsolutePath().getParent(), checkpointDir.toAbsolutePath()}) {
+            if (folder != null) {
+                try {
+                    Files.createDirectories(folder);
+                } catch (java.io.IOException e) {
+                    throw new java.io.IOException("cannot create the folder " + folder + " (" + e.getMessage()
+                            + " is in the way or not writable)", e);
+                }
+            }
+        }
+        Outputs.check(spec, "-o", output);
+        Outputs.check(spec, "-o", DcdmNetwork.weightsPath(output), output);
+        Outputs.check(spec, "--checkpoint-dir", checkpointDir.resolve("checkpoint-adam.safetensors"), output);
     }
 }

@@ -67,13 +67,13 @@ public final class TuneDemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (rounds < 1) {
-            throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--rounds must be at least 1, got " + rounds);
         }
         if (seeds < 1) {
-            throw new IllegalArgumentException("--seeds must be at least 1, got " + seeds);
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--seeds must be at least 1, got " + seeds);
         }
         if (nx < 3) {
-            throw new IllegalArgumentException("--nx must be at least 3, got " + nx);
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--nx must be at least 3, got " + nx);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (experiment == Experiment.laplacian) {

@@ -93,6 +93,11 @@ class SmokeCommandTest {
         assertTrue(r.err().startsWith("solvent: error: --pc amg-not-registered: ")
                 && r.err().contains("unknown preconditioner 'amg-not-registered'"), r.err());
         assertEquals(2, r.err().strip().split("\n").length, r.err());
+        Run file = run("smoke", "--n", "10", "--steps", "1", "--out", dir.resolve("x.txt").toString(), "--threads", "1");
+        assertEquals(0, file.status(), file.err()); // a new name is a new folder
+        Run notFolder = run("smoke", "--n", "10", "--steps", "1", "--out", dir.resolve("x.txt").resolve("steps.csv").toString());
+        assertEquals(2, notFolder.status(), notFolder.err());
+        assertTrue(notFolder.err().contains("is a file"), notFolder.err());
         Run bad = run("smoke", "--compare", "ic0:hot", "--n", "10", "--steps", "1", "--out", dir.toString());
         assertEquals(2, bad.status());
         assertTrue(bad.err().contains("warm or cold"), bad.err());

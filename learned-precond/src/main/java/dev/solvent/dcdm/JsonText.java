@@ -9,11 +9,17 @@ import java.util.Map;
  * The small JSON reader and writer the model files need (no dependency): objects become
  * {@code LinkedHashMap<String, Object>}, arrays {@code List<Object>}, numbers {@code Double} (or
  * {@code Long} when integral and written without fraction or exponent), plus String, Boolean, null.
+ * Arrays and objects nest at most {@value #MAX_DEPTH} levels deep (a model description needs
+ * five), so a hostile file cannot exhaust the stack.
  */
 final class JsonText {
 
+    /** Deepest nesting of arrays and objects accepted. */
+    static final int MAX_DEPTH = 256;
+
     private final String s;
     private int pos;
+    private int depth;
 
     private JsonText(String s) {
         this.s = s;
@@ -46,13 +52,18 @@ final class JsonText {
             throw error(what, "unexpected end");
         }
         char c = s.charAt(pos);
+        if ((c == '{' || c == '[') && depth >= MAX_DEPTH) {
+            throw error(what, "arrays and objects nested deeper than " + MAX_DEPTH + " levels");
+        }
         switch (c) {
             case '{': {
+                depth++;
                 pos++;
                 Map<String, Object> m = new LinkedHashMap<>();
                 skip();
                 if (peek() == '}') {
                     pos++;
+                    depth--;
                     return m;
                 }
                 while (true) {
@@ -69,6 +80,7 @@ final class JsonText {
                     char d = peek();
                     pos++;
                     if (d == '}') {
+                        depth--;
                         return m;
                     }
                     if (d != ',') {
@@ -78,11 +90,13 @@ final class JsonText {
                 }
             }
             case '[': {
+                depth++;
                 pos++;
                 List<Object> l = new ArrayList<>();
                 skip();
                 if (peek() == ']') {
                     pos++;
+                    depth--;
                     return l;
                 }
                 while (true) {
@@ -92,6 +106,7 @@ final class JsonText {
                     char d = peek();
                     pos++;
                     if (d == ']') {
+                        depth--;
                         return l;
                     }
                     if (d != ',') {
@@ -160,7 +175,11 @@ final class JsonText {
                         if (pos + 4 > s.length()) {
                             throw error(what, "short \\u escape");
                         }
-                        sb.append((char) Integer.parseInt(s.substring(pos, pos + 4), 16));
+                        try {
+                            sb.append((char) Integer.parseInt(s.substring(pos, pos + 4), 16));
+                        } catch (NumberFormatException bad) {
+                            throw error(what, "bad \\u escape");
+                        }
                         pos += 4;
                         break;
                     default: sb.append(e);

@@ -35,8 +35,19 @@ import java.util.Objects;
  * <p>Every malformed input throws {@link MatrixMarketException} with the source and 1-based line;
  * a file that cannot be opened throws an {@link IOException} naming its path.
  *
+ * <p><b>Sizes are checked before memory is spent on them.</b> The entry count is backed by the
+ * entries themselves (storage grows as they are read, so a size line that promises more than the
+ * file holds fails as "too few entries", not out of memory). Rows and columns that no entry
+ * populates still cost memory, so a size line may declare at most 1,048,576 of them plus 16 per
+ * entry; more is refused at the size line. A vector whose length the caller knows (the rows of
+ * the matrix it goes with) is read with {@link #readVector(Path, int)}, which accepts exactly that
+ * length, however sparse the file, and refuses any other at the size line. Memory for any input
+ * is thus a small multiple of its (decompressed) size, plus a few MB.
+ *
  * <p><b>Writing.</b> Coordinate real, general or symmetric (lower triangle), and array vectors, with
  * values in Java's shortest round-trip form ({@link Double#toString(double)}), one entry per line.
+ * Files are written atomically ({@link AtomicFiles}): a failed write (a full disk) leaves the file
+ * that was there before, never part of a new one.
  */
 public final class MatrixMarket {
 
@@ -71,14 +82,29 @@ public final class MatrixMarket {
     public static double[] readVector(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
         try (InputStream in = open(file)) {
-            return MatrixMarketReader.readVector(in, file.toString());
+            return MatrixMarketReader.readVector(in, file.toString(), -1);
+        }
+    }
+
+    /**
+     * Reads a vector that must have {@code expectedLength} entries (the right-hand side or
+     * initial guess of a system of that size): a file declaring another length is refused at its
+     * size line, before any entry is read or memory allocated for it.
+     */
+    public static double[] readVector(Path file, int expectedLength) throws IOException {
+        Objects.requireNonNull(file, "file");
+        if (expectedLength < 0) {
+            throw new IllegalArgumentException("expected length must be non-negative, got " + expectedLength);
+        }
+        try (InputStream in = open(file)) {
+            return MatrixMarketReader.readVector(in, file.toString(), expectedLength);
         }
     }
 
     /** Reads a vector from a stream, which is not closed; see {@link #readVector(Path)}. */
     public static double[] readVector(InputStream in, String sourceName) throws IOException {
         Objects.requireNonNull(in, "in");
-        return MatrixMarketReader.readVector(in, String.valueOf(sourceName));
+        return MatrixMarketReader.readVector(in, String.valueOf(sourceName), -1);
     }
 
     /** Writes {@code a} as {@code coordinate real general}, every stored entry (explicit zeros too). */
@@ -111,10 +137,12 @@ public final class MatrixMarket {
                 }
             }
         }
-        try (Writer w = writer(file)) {
+        long entries = count;
+        AtomicFiles.write(file, out -> {
+            Writer w = writer(out);
             w.write("%%MatrixMarket matrix coordinate real " + (symmetric ? "symmetric" : "general") + "\n");
             w.write(COMMENT);
-            w.write(a.rows() + " " + a.cols() + " " + count + "\n");
+            w.write(a.rows() + " " + a.cols() + " " + entries + "\n");
             StringBuilder line = new StringBuilder(64);
             for (int i = 0; i < a.rows(); i++) {
                 // Columns are sorted within a row, so the lower triangle is a prefix of each row.
@@ -125,14 +153,16 @@ public final class MatrixMarket {
                     w.append(line);
                 }
             }
-        }
+            w.flush();
+        });
     }
 
     /** Writes {@code v} as an n x 1 {@code array real general} file. */
     public static void writeVector(double[] v, Path file) throws IOException {
         Objects.requireNonNull(v, "v");
         Objects.requireNonNull(file, "file");
-        try (Writer w = writer(file)) {
+        AtomicFiles.write(file, out -> {
+            Writer w = writer(out);
             w.write("%%MatrixMarket matrix array real general\n");
             w.write(COMMENT);
             w.write(v.length + " 1\n");
@@ -142,7 +172,8 @@ public final class MatrixMarket {
                 line.append(x).append('\n');
                 w.append(line);
             }
-        }
+            w.flush();
+        });
     }
 
     private static void checkExactlySymmetric(CsrMatrix a) {
@@ -185,8 +216,9 @@ public final class MatrixMarket {
         }
     }
 
-    private static Writer writer(Path file) throws IOException {
+    /** A writer over the stream AtomicFiles gives, flushed (never closed) by the caller. */
+    private static Writer writer(java.io.OutputStream out) {
         // US-ASCII is exact here: everything written is digits, signs, letters of the banner.
-        return new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(file), StandardCharsets.US_ASCII), 1 << 16);
+        return new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.US_ASCII), 1 << 16);
     }
 }

@@ -169,6 +169,10 @@ public final class SinkhornNewtonSparse {
                     reason = OtReason.CONVERGED;
                     break;
                 }
+                if (Thread.currentThread().isInterrupted()) {
+                    reason = OtReason.CANCELLED;
+                    break;
+                }
                 if (stage2Steps >= options.maxNewtonIterations()) {
                     reason = OtReason.MAX_ITERATIONS;
                     break;
@@ -194,7 +198,8 @@ public final class SinkhornNewtonSparse {
                 double gw = s.gradientDotDirection();
                 boolean usable = Double.isFinite(gw) && gw > 0 && solved.reason() != null
                         && (solved.converged() || solved.reason() == dev.solvent.solve.ConvergedReason.DIVERGED_MAX_ITERATIONS
-                        || solved.reason() == dev.solvent.solve.ConvergedReason.DIVERGED_BREAKDOWN);
+                        || solved.reason() == dev.solvent.solve.ConvergedReason.DIVERGED_BREAKDOWN
+                        || solved.reason() == dev.solvent.solve.ConvergedReason.DIVERGED_STAGNATION);
                 boolean accepted = false;
                 if (usable) {
                     double alpha = Math.min(1.0, MAX_EXPONENT_CHANGE / s.maxPairSum());

@@ -76,7 +76,7 @@ public final class Ic0 implements Preconditioner {
             int start = rp[i];
             int end = rp[i + 1];
             if (end == start || ci[end - 1] != i) {
-                return new Factor(null, "ic0 breakdown at row " + i + ": no diagonal entry");
+                return new Factor(null, "ic0 breakdown at row " + (i + 1) + " (counted from 1): no diagonal entry");
             }
             for (int k = start; k < end - 1; k++) {
                 int j = ci[k];
@@ -105,7 +105,7 @@ public final class Ic0 implements Preconditioner {
                 pivot -= l[k] * l[k];
             }
             if (!(pivot > 0.0) || !Double.isFinite(pivot)) {
-                return new Factor(null, "ic0 breakdown at row " + i + ": pivot " + pivot
+                return new Factor(null, "ic0 breakdown at row " + (i + 1) + " (counted from 1): pivot " + pivot
                         + " is not positive (the matrix is not SPD, or IC(0) is unstable for it)");
             }
             l[end - 1] = Math.sqrt(pivot);
