@@ -21,14 +21,14 @@ import picocli.CommandLine.Command;
         versionProvider = SolventCommand.Version.class,
         description = "Sparse linear solvers and preconditioners for the JVM.",
         subcommands = {SolveCommand.class, GenerateCommand.class, DemoCommand.class, OtCommand.class, TuneDemoCommand.class,
-            TrainDcdmCommand.class,
+            TrainDcdmCommand.class, SmokeCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             "0:success",
             "1:error (bad file, I/O, failed setup)",
             "2:invalid command-line usage",
-            "3:the solve ran but did not converge (solve, demo, ot)"})
+            "3:a solve ran but did not converge (solve, demo, ot, smoke)"})
 public final class SolventCommand implements Runnable {
 
     /** Exit status when a solve finished without converging. */
