@@ -11,32 +11,32 @@ import picocli.CommandLine.Option;
 final class AmgCliOptions {
 
     @Option(names = "--amg-theta", defaultValue = "0.02", paramLabel = "T",
-            description = "amg: strength threshold, j strong for i when |a_ij| >= T sqrt(|a_ii a_jj|), in [0, 1). Default: ${DEFAULT-VALUE}.")
+            description = "AMG strength threshold: j is a strong neighbour of i when |a_ij| >= T sqrt(|a_ii a_jj|), T in [0, 1). Default: ${DEFAULT-VALUE}.")
     double theta;
 
     @Option(names = "--amg-smoother", defaultValue = "chebyshev", paramLabel = "NAME",
-            description = "amg: smoother, chebyshev or l1-jacobi. Default: ${DEFAULT-VALUE}.")
+            description = "AMG smoother: chebyshev or l1-jacobi. Default: ${DEFAULT-VALUE}.")
     String smoother;
 
     @Option(names = "--amg-degree", defaultValue = "2", paramLabel = "N",
-            description = "amg: Chebyshev polynomial degree, 1 to 8. Default: ${DEFAULT-VALUE}.")
+            description = "AMG Chebyshev polynomial degree, 1 to 8. Default: ${DEFAULT-VALUE}.")
     int degree;
 
     @Option(names = "--amg-sweeps", defaultValue = "1", paramLabel = "N",
-            description = "amg: smoother applications before and after the coarse correction. Default: ${DEFAULT-VALUE}.")
+            description = "AMG smoother applications before and after the coarse correction. Default: ${DEFAULT-VALUE}.")
     int sweeps;
 
     @Option(names = "--amg-cycle", defaultValue = "V", paramLabel = "V|W|F",
-            description = "amg: cycle; F only with --solver amg (it is not symmetric). Default: ${DEFAULT-VALUE}.")
+            description = "AMG cycle; F only with --solver amg (it is not symmetric). Default: ${DEFAULT-VALUE}.")
     String cycle;
 
     @Option(names = "--amg-coarse-size", defaultValue = "500", paramLabel = "N",
-            description = "amg: a level of at most N rows is solved by dense Cholesky, N <= "
+            description = "AMG coarsest level: at most N rows, solved by dense Cholesky, N <= "
                     + AmgOptions.MAX_COARSE_SIZE + ". Default: ${DEFAULT-VALUE}.")
     int coarseSize;
 
     @Option(names = "--amg-max-levels", defaultValue = "25", paramLabel = "N",
-            description = "amg: most levels, the finest included. Default: ${DEFAULT-VALUE}.")
+            description = "AMG levels at most, the finest included. Default: ${DEFAULT-VALUE}.")
     int maxLevels;
 
     /**

@@ -11,8 +11,8 @@ import dev.solvent.matrix.Stencil7Operator;
  * Incomplete Cholesky with zero fill, IC(0): {@code A ~ L L^T} with L on the pattern of A's lower
  * triangle. Entries, row by row:
  * <pre>
- *   l_ij = (a_ij - sum_{m<j} l_im l_jm) / l_jj      for j < i in the pattern
- *   l_ii = sqrt(a_ii - sum_{m<i} l_im^2)
+ *   l_ij = (a_ij - sum_{m&lt;j} l_im l_jm) / l_jj      for j &lt; i in the pattern
+ *   l_ii = sqrt(a_ii - sum_{m&lt;i} l_im^2)
  * </pre>
  * The factorisation can break down (a non-positive pivot) even for an SPD matrix; then the
  * bound preconditioner reports the row and pivot through {@link BoundPreconditioner#failure()}

@@ -99,6 +99,18 @@ public final class Solvers {
     }
 
     /**
+     * As {@link #preconditioner(String, SolverOptions)}, with {@code amg}'s own options for
+     * {@code amg} (other names ignore them).
+     *
+     * @throws IllegalArgumentException as the two-argument form, and for the F-cycle (not symmetric)
+     */
+    public static Preconditioner preconditioner(String name, SolverOptions options, AmgOptions amg) {
+        java.util.Objects.requireNonNull(amg, "amg options");
+        Preconditioner pc = preconditioner(name, options);
+        return pc instanceof AmgPreconditioner ? new AmgPreconditioner(amg) : pc;
+    }
+
+    /**
      * As {@link #create(String, String, SolverOptions)}, with {@code amg}'s own options for the
      * {@code amg} preconditioner and the {@code amg} solver (other names ignore them).
      *
