@@ -366,6 +366,11 @@ bool ensure_stacks(Engine& e, unsigned n)
     e.threads.assign(n, Thread());
 #if defined(SOLVENT_EMU_TSAN)
     e.tsan_warp_tokens.assign((n + 31) / 32, 0);
+    // One ThreadSanitizer fibre per thread slot, kept for every block (blocks are ordered by the
+    // block token anyway; making 256 fibres per block would cost more than the kernels).
+    for (unsigned t = 0; t < n; t++) {
+        e.threads[t].tsan_fiber = __tsan_create_fiber(0);
+    }
 #endif
     return true;
 }
@@ -402,9 +407,6 @@ void prepare(Engine& e, int t)
 #endif
 #if defined(SOLVENT_EMU_ASAN)
     th.fake_stack = nullptr;
-#endif
-#if defined(SOLVENT_EMU_TSAN)
-    th.tsan_fiber = __tsan_create_fiber(0);
 #endif
 }
 
@@ -834,10 +836,6 @@ bool run_block(Engine& e)
     }
 #if defined(SOLVENT_EMU_TSAN)
     __tsan_acquire(&e.tsan_block_token);
-    for (unsigned t = 0; t < e.nthreads; t++) {
-        __tsan_destroy_fiber(e.threads[t].tsan_fiber);
-        e.threads[t].tsan_fiber = nullptr;
-    }
 #endif
     return ok;
 }
