@@ -118,8 +118,8 @@ class OtCommandTest {
         assertTrue(method.err.contains("unknown method 'newton'"), method.err);
 
         Run cost = run("--source", a.toString(), "--target", a.toString(), "--cost", "manhattan");
-        assertEquals(1, cost.code);
-        assertTrue(cost.err.contains("solvent: error: unknown cost 'manhattan'"), cost.err);
+        assertEquals(2, cost.code, "a bad option value is a usage error");
+        assertTrue(cost.err.contains("unknown cost 'manhattan'"), cost.err);
 
         Path bad = csv("bad.csv", "1,2\n3,oops\n");
         Run malformed = run("--source", bad.toString(), "--target", a.toString());
@@ -128,7 +128,7 @@ class OtCommandTest {
         assertTrue(!malformed.err.contains("\tat "), "no stack trace: " + malformed.err);
 
         Run eta = run("--random-assignment", "5", "--eta", "-1");
-        assertEquals(1, eta.code);
+        assertEquals(2, eta.code);
         assertTrue(eta.err.contains("eta"), eta.err);
     }
 }

@@ -140,7 +140,7 @@ class SolventCommandTest {
         Run pcOnSor = run("solve", a.toString(), "--solver", "sor", "--pc", "ic0");
         assertEquals(2, pcOnSor.status());
         Run badBackend = run("solve", a.toString(), "--backend", "quantum");
-        assertEquals(1, badBackend.status());
+        assertEquals(2, badBackend.status());
         assertOneLineError(badBackend, "quantum");
         Run noSubcommand = run();
         assertEquals(2, noSubcommand.status());
@@ -180,10 +180,14 @@ class SolventCommandTest {
         assertTrue(ref.out().contains("on backend reference; dense kernels on cpu"), ref.out());
         assertTrue(cpu.out().contains("on backend cpu; dense kernels on cpu"), cpu.out());
         Run bad = run("ot", "--random-assignment", "30", "--backend", "gpu");
-        assertEquals(1, bad.status());
+        assertEquals(2, bad.status());
         assertOneLineError(bad, "unknown backend 'gpu'");
-        Run zero = run("ot", "--random-assignment", "30", "--threads", "0");
-        assertEquals(2, zero.status());
+        // 0 threads means one per core, as for every command; a negative count is a usage error.
+        Run zero = run("ot", "--random-assignment", "30", "--eta", "20", "--threads", "0", "--json");
+        assertEquals(0, zero.status(), zero.err());
+        Run negative = run("ot", "--random-assignment", "30", "--threads", "-1");
+        assertEquals(2, negative.status());
+        assertOneLineError(negative, "--threads must be 0");
     }
 
     @Test

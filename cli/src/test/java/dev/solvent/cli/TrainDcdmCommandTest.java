@@ -87,7 +87,7 @@ class TrainDcdmCommandTest {
     void badInputIsAClearError() {
         TrainDcdmCommand cmd = new TrainDcdmCommand();
         new CommandLine(cmd).parseArgs("--grid", "9");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, cmd::call);
+        RuntimeException e = assertThrows(picocli.CommandLine.ParameterException.class, cmd::call);
         assertTrue(e.getMessage().contains("--grid must be even"), e.getMessage());
 
         TrainDcdmCommand resume = new TrainDcdmCommand();

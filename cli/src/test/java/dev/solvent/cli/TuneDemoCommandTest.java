@@ -59,9 +59,10 @@ class TuneDemoCommandTest {
 
     @Test
     void badInputIsAClearError() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> run("--rounds", "0"));
+        picocli.CommandLine.ParameterException e = assertThrows(picocli.CommandLine.ParameterException.class,
+                () -> run("--rounds", "0"));
         assertEquals("--rounds must be at least 1, got 0", e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> run("--experiment", "heat", "--nx", "2"));
+        assertThrows(picocli.CommandLine.ParameterException.class, () -> run("--experiment", "heat", "--nx", "2"));
     }
 
     private static int count(String s, String sub) {

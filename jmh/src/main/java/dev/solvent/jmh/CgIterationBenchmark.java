@@ -100,7 +100,8 @@ public class CgIterationBenchmark {
         for (int k = 0; k < CHECK_ITERATIONS; k++) {
             iteration();
         }
-        SolverOptions options = SolverOptions.defaults().withRtol(1e-30).withMaxIterations(CHECK_ITERATIONS);
+        SolverOptions options = SolverOptions.defaults().withRtol(1e-30).withMaxIterations(CHECK_ITERATIONS)
+                .withStagnationWindow(0);
         double[] xs = new double[problem.size()];
         SolveResult lib;
         try (var solver = Solvers.create("cg", "none", options).setup(op, backend)) {

@@ -136,7 +136,7 @@ final class Fixtures {
      */
     static void checkAgainstReferenceCg(String what, Problem problem, String pc, int cap, double peerRelativeResidual) {
         double[] xr = new double[problem.size()];
-        SolverOptions options = SolverOptions.defaults().withRtol(1e-30).withMaxIterations(cap);
+        SolverOptions options = SolverOptions.defaults().withRtol(1e-30).withMaxIterations(cap).withStagnationWindow(0);
         try (ReferenceBackend reference = new ReferenceBackend();
              BoundSolver oracle = Solvers.create("cg", pc, options).setup(problem.matrix(), reference)) {
             oracle.solve(problem.rhs(), xr);

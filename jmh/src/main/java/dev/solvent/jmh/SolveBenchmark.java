@@ -70,7 +70,8 @@ public class SolveBenchmark {
 
     private SolverOptions options() {
         SolverOptions o = SolverOptions.defaults().withRtol(cap == 0 ? Fixtures.RTOL : 1e-30).withRecordHistory(false);
-        return cap == 0 ? o : o.withMaxIterations(cap);
+        // A capped run does exactly cap iterations: no stagnation test cuts it short.
+        return cap == 0 ? o : o.withMaxIterations(cap).withStagnationWindow(0);
     }
 
     /**

@@ -123,7 +123,7 @@ public final class Dcdm implements IterativeSolver {
     private final Settings settings;
 
     public Dcdm(SolverOptions options, DcdmNetwork network, GridMap map, Settings settings) {
-        this.options = Objects.requireNonNull(options, "options");
+        this.options = Objects.requireNonNull(options, "options").requireStoppable();
         this.network = Objects.requireNonNull(network, "network");
         this.map = Objects.requireNonNull(map, "map");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -221,7 +221,7 @@ public final class Dcdm implements IterativeSolver {
                 if (p != null) {
                     p.close();
                 }
-                super.close();
+                super.release();
                 throw e;
             }
             this.work = w;
@@ -247,12 +247,11 @@ public final class Dcdm implements IterativeSolver {
             return "cnn+" + pcName;
         }
 
-        /** Resets the per-solve counts, then solves as every bound solver does. */
+        /** Resets the per-solve counts (inside the one-thread guard of every solve). */
         @Override
-        public SolveResult solve(Vector b, Vector x) {
+        protected void onSolveStart() {
             fallbacks = 0;
             networkDirections = 0;
-            return super.solve(b, x);
         }
 
         /** An outcome whose message also counts the directions taken. */
@@ -264,9 +263,9 @@ public final class Dcdm implements IterativeSolver {
         }
 
         @Override
-        protected Outcome iterate(Vector bv, Vector xv, double rr, double bNorm, History history) {
+        protected Outcome iterate(Vector bv, Vector xv, double rr, History history) {
             work.start(xv);
-            double threshold = options.threshold(bNorm);
+            double threshold = history.threshold();
             int restarts = 0;
             int losses = 0;        // consecutive iterations the network direction lost
             int skip = 0;          // iterations left in which the network is not evaluated
@@ -357,12 +356,17 @@ public final class Dcdm implements IterativeSolver {
                 if (norm <= threshold) {
                     rr = backend.residual(a, bv, xv, super.r);
                     if (Math.sqrt(rr) <= threshold) {
-                        return outcome(options.convergedReason(bNorm), it, "");
+                        return outcome(history.convergedReason(), it, "");
                     }
                     if (++restarts > 5) {
                         return outcome(ConvergedReason.DIVERGED_BREAKDOWN, it, "the true residual "
                                 + Math.sqrt(rr) + " stays above the tolerance " + threshold
                                 + " although the updated residual meets it");
+                    }
+                } else {
+                    Outcome stop = history.stop(it);
+                    if (stop != null) {
+                        return outcome(stop.reason(), stop.iterations(), stop.message());
                     }
                 }
             }
@@ -656,12 +660,12 @@ public final class Dcdm implements IterativeSolver {
         }
 
         @Override
-        public void close() {
+        protected void release() {
             work.close();
             if (pc != null) {
                 pc.close();
             }
-            super.close();
+            super.release();
         }
     }
 

@@ -52,6 +52,8 @@ public record DcdmArchitecture(int dimensions, int channels, int preBlocks, int 
     public static final int MIN_COARSE_WIDTH = 4;
     /** The value of the description's "format" field. */
     public static final String FORMAT = "solvent-dcdm";
+    /** Most residual pairs of each kind (the paper's network has 2, 3 and 2). */
+    public static final int MAX_BLOCKS = 1024;
 
     public DcdmArchitecture {
         if (dimensions != 2 && dimensions != 3) {
@@ -60,9 +62,10 @@ public record DcdmArchitecture(int dimensions, int channels, int preBlocks, int 
         if (channels < 1 || channels > 1024) {
             throw new IllegalArgumentException("channels must be in [1, 1024], got " + channels);
         }
-        if (preBlocks < 0 || coarseBlocks < 0 || postBlocks < 0 || midBlocks < 0) {
-            throw new IllegalArgumentException("block counts must be non-negative");
-        }
+        checkBlocks("fine_pre", preBlocks);
+        checkBlocks("coarse", coarseBlocks);
+        checkBlocks("fine_post", postBlocks);
+        checkBlocks("mid", midBlocks);
         if (levels < 0 || levels > 12) {
             throw new IllegalArgumentException("levels must be 0 (automatic) or 1..12, got " + levels);
         }
@@ -71,6 +74,12 @@ public record DcdmArchitecture(int dimensions, int channels, int preBlocks, int 
         }
         if (!(upsampleGain > 0) || Double.isInfinite(upsampleGain)) {
             throw new IllegalArgumentException("upsample gain must be positive and finite, got " + upsampleGain);
+        }
+    }
+
+    private static void checkBlocks(String name, int count) {
+        if (count < 0 || count > MAX_BLOCKS) {
+            throw new IllegalArgumentException("block count \"" + name + "\" must be in [0, " + MAX_BLOCKS + "], got " + count);
         }
     }
 
@@ -180,9 +189,12 @@ public record DcdmArchitecture(int dimensions, int channels, int preBlocks, int 
         return specs;
     }
 
-    /** Total number of trainable values. */
+    /** Total number of trainable values (counted without listing the tensors). */
     public long parameterCount() {
-        return parameters().stream().mapToLong(ParamSpec::size).sum();
+        long c = channels;
+        long conv = c * c * taps() + c;
+        long convs = 2L * (preBlocks + coarseBlocks + postBlocks + (levels != 1 ? 2L * midBlocks : 0));
+        return (c * taps() + c) + convs * conv + (c + 1);
     }
 
     /** The JSON description (without training notes). */
@@ -251,11 +263,11 @@ public record DcdmArchitecture(int dimensions, int channels, int preBlocks, int 
         }
         Map<String, Object> blocks = (Map<String, Object>) b;
         try {
-            int dims = (int) integer(m, "dimensions", what);
-            int channels = (int) integer(m, "channels", what);
-            int pre = (int) integer(blocks, "fine_pre", what);
-            int coarse = (int) integer(blocks, "coarse", what);
-            int post = (int) integer(blocks, "fine_post", what);
+            int dims = intField(m, "dimensions", what);
+            int channels = intField(m, "channels", what);
+            int pre = intField(blocks, "fine_pre", what);
+            int coarse = intField(blocks, "coarse", what);
+            int post = intField(blocks, "fine_post", what);
             if (version == 1) {
                 return new DcdmArchitecture(dims, channels, pre, coarse, post);
             }
@@ -263,8 +275,8 @@ public record DcdmArchitecture(int dimensions, int channels, int preBlocks, int 
             int levels;
             if ("auto".equals(lv)) {
                 levels = 0;
-            } else if (lv instanceof Long l) {
-                levels = (int) (long) l;
+            } else if (lv instanceof Long) {
+                levels = intField(m, "levels", what);
             } else {
                 throw new IllegalArgumentException(what + ": field \"levels\" must be an integer or \"auto\", got " + lv);
             }
@@ -272,7 +284,7 @@ public record DcdmArchitecture(int dimensions, int channels, int preBlocks, int 
             if (!(gain instanceof Number)) {
                 throw new IllegalArgumentException(what + ": field \"upsample_gain\" must be a number, got " + gain);
             }
-            return new DcdmArchitecture(dims, channels, pre, coarse, post, (int) integer(blocks, "mid", what),
+            return new DcdmArchitecture(dims, channels, pre, coarse, post, intField(blocks, "mid", what),
                     levels, ((Number) gain).doubleValue());
         } catch (IllegalArgumentException e) {
             if (e.getMessage().startsWith(what)) {
@@ -280,6 +292,15 @@ public record DcdmArchitecture(int dimensions, int channels, int preBlocks, int 
             }
             throw new IllegalArgumentException(what + ": " + e.getMessage());
         }
+    }
+
+    /** An integer field that must fit an int: a larger value is an error, never truncated. */
+    private static int intField(Map<String, Object> m, String key, String what) {
+        long v = integer(m, key, what);
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(what + ": field \"" + key + "\" is " + v + ", out of range");
+        }
+        return (int) v;
     }
 
     private static long integer(Map<String, Object> m, String key, String what) {

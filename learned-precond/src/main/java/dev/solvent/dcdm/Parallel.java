@@ -72,18 +72,32 @@ final class Parallel {
             futures[c - 1] = pool().submit(() -> body.run(chunk, from, to));
         }
         body.run(0, 0, (int) ((long) n / chunks));
-        for (Future<?> f : futures) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for a network kernel", e);
-            } catch (java.util.concurrent.ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof RuntimeException) {
-                    throw (RuntimeException) cause;
+        // The chunks write the caller's arrays: wait for all of them even when interrupted, and
+        // leave the interrupt status set for the caller's loop (a solver cancels on it).
+        boolean interrupted = Thread.interrupted();
+        try {
+            for (Future<?> f : futures) {
+                while (true) {
+                    try {
+                        f.get();
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        Throwable cause = e.getCause();
+                        if (cause instanceof RuntimeException) {
+                            throw (RuntimeException) cause;
+                        }
+                        if (cause instanceof Error) {
+                            throw (Error) cause;
+                        }
+                        throw new IllegalStateException(cause);
+                    }
                 }
-                throw new IllegalStateException(cause);
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }

@@ -23,6 +23,12 @@ import java.util.Map;
  *             "__metadata__": {"key": "string value"}}   (padded with spaces)
  *   rest      the raw data; offsets are relative to its start; F32 little-endian, row-major
  * </pre>
+ *
+ * <p>Reading checks everything the format promises before the data is used, and every error is an
+ * {@link IllegalArgumentException} whose message starts with the file's name: the header must be
+ * valid UTF-8 JSON (nested at most a few hundred levels), shapes non-negative with a value count
+ * that fits one Java array, and the tensors' {@code data_offsets} must tile the data exactly, in
+ * any order, without overlaps or gaps, as the format requires.
  */
 public final class SafeTensors {
 
@@ -50,9 +56,13 @@ public final class SafeTensors {
     private SafeTensors() {
     }
 
-    /** Writes tensors (in the map's order) and metadata to a file. */
+    /**
+     * Writes tensors (in the map's order) and metadata to a file, atomically: a failed write leaves
+     * the file that was there before ({@link dev.solvent.io.AtomicFiles}).
+     */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
-        Files.write(file, toBytes(tensors, metadata));
+        byte[] bytes = toBytes(tensors, metadata);
+        dev.solvent.io.AtomicFiles.write(file, out -> out.write(bytes));
     }
 
     /** The file's bytes. */
@@ -94,8 +104,12 @@ public final class SafeTensors {
         return buf.array();
     }
 
-    /** Reads a file; {@code what} (the file name) prefixes every error. */
+    /** Reads a file; its name prefixes every error. */
     public static Contents read(Path file) throws IOException {
+        long size = Files.size(file);
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(file + ": " + size + " bytes, more than this reader holds in one array");
+        }
         return read(Files.readAllBytes(file), file.toString());
     }
 
@@ -117,7 +131,15 @@ public final class SafeTensors {
             throw new IllegalArgumentException(what + ": header length " + n + " does not fit in a file of "
                     + bytes.length + " bytes (not a safetensors file?)");
         }
-        String json = new String(bytes, 8, (int) n, StandardCharsets.UTF_8);
+        String json;
+        try {
+            json = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes, 8, (int) n)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IllegalArgumentException(what + ": the header is not valid UTF-8 text (" + e.getMessage() + ")");
+        }
         Object parsed = JsonText.parse(json, what + " header");
         if (!(parsed instanceof Map)) {
             throw new IllegalArgumentException(what + ": the header is not a JSON object");
@@ -126,6 +148,8 @@ public final class SafeTensors {
         long dataLength = bytes.length - (long) dataStart;
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         Map<String, String> metadata = new LinkedHashMap<>();
+        List<long[]> ranges = new ArrayList<>();
+        List<String> owners = new ArrayList<>();
         for (Map.Entry<String, Object> e : ((Map<String, Object>) parsed).entrySet()) {
             String name = e.getKey();
             if (name.equals("__metadata__")) {
@@ -153,6 +177,14 @@ public final class SafeTensors {
             }
             long count = 1;
             for (long d : shape) {
+                if (d < 0) {
+                    throw new IllegalArgumentException(what + ": tensor " + name + " has a negative dimension in shape "
+                            + Arrays.toString(shape));
+                }
+                if (d != 0 && count > (Integer.MAX_VALUE - 8) / d) {
+                    throw new IllegalArgumentException(what + ": tensor " + name + " of shape " + Arrays.toString(shape)
+                            + " holds more values than one Java array can");
+                }
                 count *= d;
             }
             if (offsets[1] - offsets[0] != 4 * count) {
@@ -164,8 +196,47 @@ public final class SafeTensors {
                     .order(ByteOrder.LITTLE_ENDIAN);
             view.asFloatBuffer().get(data);
             tensors.put(name, new Tensor(shape, data));
+            ranges.add(offsets);
+            owners.add(name);
         }
+        checkTiling(ranges, owners, dataLength, what);
         return new Contents(tensors, metadata);
+    }
+
+    /**
+     * The format's rule for the data: the tensors' byte ranges, sorted, follow one another without
+     * overlap or gap and end where the file ends.
+     */
+    private static void checkTiling(List<long[]> ranges, List<String> owners, long dataLength, String what) {
+        Integer[] order = new Integer[ranges.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (x, y) -> {
+            int c = Long.compare(ranges.get(x)[0], ranges.get(y)[0]);
+            return c != 0 ? c : Long.compare(ranges.get(x)[1], ranges.get(y)[1]);
+        });
+        long end = 0;
+        String previous = null;
+        for (int i : order) {
+            long[] r = ranges.get(i);
+            if (r[0] < end) {
+                throw new IllegalArgumentException(what + ": the data of tensors " + previous + " and " + owners.get(i)
+                        + " overlap (bytes " + r[0] + " to " + Math.min(end, r[1]) + ")");
+            }
+            if (r[0] > end) {
+                throw new IllegalArgumentException(what + ": data bytes " + end + " to " + r[0]
+                        + " belong to no tensor (the format allows no gaps)");
+            }
+            if (r[1] > r[0]) {
+                end = r[1];
+                previous = owners.get(i);
+            }
+        }
+        if (end != dataLength) {
+            throw new IllegalArgumentException(what + ": the tensors cover " + end + " of the " + dataLength
+                    + " data bytes (the format allows nothing after the last tensor)");
+        }
     }
 
     private static long[] longs(Object v, String what, String name, String field) {

@@ -11,8 +11,27 @@ import dev.solvent.matrix.LinearOperator;
  * the solver needs next, so an iteration makes as few passes over memory (and, on a GPU, as few
  * host synchronisations) as the algorithm allows.
  *
- * <p>A backend instance runs one kernel at a time; calls from several threads are serialised.
- * Vectors and bound operators must be used with the backend that made them.
+ * <p><b>Threads.</b> A backend may be shared by any number of threads and bound solvers: each
+ * kernel call is complete in itself, and calls from several threads give the same results as the
+ * same calls made one after the other. The {@code cpu} and {@code cuda} backends serialise their
+ * kernels with a lock (they share a worker pool, preallocated task objects, a device context);
+ * the {@code reference} backend keeps no state between calls and runs them side by side. What
+ * must not be shared is a vector being written: two calls that run at once must not write the
+ * same vector, nor one read what the other writes. A bound solver owns its work vectors and is
+ * for one thread at a time ({@link dev.solvent.solve.BoundSolver}); bound solvers on one backend
+ * may run at once on different threads.
+ *
+ * <p><b>Aliasing.</b> A kernel that writes one vector while reading another refuses to be given
+ * the same vector for both ({@link IllegalArgumentException}) wherever that would change the
+ * result: the input and output of the operator kernels, r and b or x of {@link #residual}, b and
+ * x of {@link #sorSweep}, r and z of the preconditioner kernels, the four vectors of
+ * {@link #cgUpdate}.
+ *
+ * <p><b>Closing.</b> {@link #close} releases threads and device memory. Setting up or running a
+ * bound solver on a closed backend throws {@link IllegalStateException} at once; so do the
+ * kernels of the {@code cpu} and {@code cuda} backends (the reference backend holds nothing to
+ * release and its kernels keep working). Vectors and bound operators must be used with the
+ * backend that made them.
  */
 public interface Backend extends AutoCloseable {
 
@@ -106,6 +125,11 @@ public interface Backend extends AutoCloseable {
      * each row (the IC(0) factor); returns {@code r . z}.
      */
     double choleskySolveDot(BoundOperator lower, Vector r, Vector z);
+
+    /** Whether {@link #close} has been called. */
+    default boolean isClosed() {
+        return false;
+    }
 
     /** Releases pools, handles and device memory owned by the backend. */
     @Override

@@ -10,6 +10,29 @@ import dev.solvent.matrix.CsrMatrix;
  */
 public abstract class HostBackend implements Backend {
 
+    private volatile boolean closed;
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Marks the backend closed; subclasses release their own resources and call this. */
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    /**
+     * The one guard of the closed state: throws {@link IllegalStateException} once the backend is
+     * closed. Kernels that must not run after close call it on entry.
+     */
+    protected final void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the " + name() + " backend has been closed");
+        }
+    }
+
     @Override
     public final boolean isHost() {
         return true;
@@ -47,11 +70,13 @@ public abstract class HostBackend implements Backend {
      */
     @Override
     public void sorSweep(BoundOperator a, Vector b, Vector x, double omega, SweepDirection direction) {
+        ensureOpen();
         HostCsr m = HostCsr.of(a, "SOR");
         int[] diag = m.diagonalPositions();
         CsrMatrix A = m.matrix();
         double[] bb = HostVector.of(b);
         double[] xx = HostVector.of(x);
+        checkDistinct("SOR", "b", bb, "x", xx);
         int n = A.rows();
         if (bb.length != n || xx.length != n) {
             throw new IllegalArgumentException("SOR on a " + n + " x " + n + " matrix got vectors of length "
@@ -71,10 +96,12 @@ public abstract class HostBackend implements Backend {
      */
     @Override
     public double ssorApplyDot(BoundOperator a, Vector r, Vector z, double omega) {
+        ensureOpen();
         HostCsr m = HostCsr.of(a, "SSOR");
         CsrMatrix A = m.matrix();
         double[] rr = HostVector.of(r);
         double[] zz = HostVector.of(z);
+        checkDistinct("SSOR", "r", rr, "z", zz);
         if (rr.length != A.rows() || zz.length != A.rows()) {
             throw new IllegalArgumentException("SSOR on a " + A.rows() + " x " + A.cols()
                     + " matrix got vectors of length " + rr.length + " and " + zz.length);
@@ -88,14 +115,37 @@ public abstract class HostBackend implements Backend {
      */
     @Override
     public double choleskySolveDot(BoundOperator lower, Vector r, Vector z) {
+        ensureOpen();
         CsrMatrix L = HostCsr.of(lower, "triangular solve").matrix();
         double[] rr = HostVector.of(r);
         double[] zz = HostVector.of(z);
+        checkDistinct("triangular solve", "r", rr, "z", zz);
         if (rr.length != L.rows() || zz.length != L.rows()) {
             throw new IllegalArgumentException("triangular solve with a " + L.rows() + " x " + L.cols()
                     + " factor got vectors of length " + rr.length + " and " + zz.length);
         }
         return SequentialKernels.choleskySolveDot(L.rowPtr(), L.colIdx(), L.values(), rr, zz);
+    }
+
+    /**
+     * Throws when a kernel is handed the same array for two vectors that must differ (one is
+     * written while the other is still read).
+     */
+    protected static void checkDistinct(String kernel, String aName, double[] a, String bName, double[] b) {
+        if (a == b) {
+            throw new IllegalArgumentException(kernel + ": " + aName + " and " + bName
+                    + " must be different vectors (one is written while the other is read), got the same array");
+        }
+    }
+
+    /** cgUpdate writes x and r while it reads p and q: all four must be different vectors. */
+    protected static void checkCgUpdateDistinct(double[] p, double[] q, double[] x, double[] r) {
+        checkDistinct("cgUpdate", "p", p, "q", q);
+        checkDistinct("cgUpdate", "p", p, "x", x);
+        checkDistinct("cgUpdate", "p", p, "r", r);
+        checkDistinct("cgUpdate", "q", q, "x", x);
+        checkDistinct("cgUpdate", "q", q, "r", r);
+        checkDistinct("cgUpdate", "x", x, "r", r);
     }
 
     /** Throws naming both lengths when two vectors a kernel combines differ in length. */

@@ -43,7 +43,7 @@ public class HostCsr implements BoundOperator {
             for (int i = 0; i < n; i++) {
                 pos[i] = java.util.Arrays.binarySearch(ci, rp[i], rp[i + 1], i);
                 if (pos[i] < 0 || v[pos[i]] == 0.0) {
-                    throw new IllegalArgumentException("row " + i + " has a zero diagonal entry: relaxation and"
+                    throw new IllegalArgumentException("row " + (i + 1) + " (counted from 1) has a zero diagonal entry: relaxation and"
                             + " triangular solves need every diagonal entry nonzero");
                 }
             }

@@ -6,6 +6,10 @@ import dev.solvent.matrix.LinearOperator;
 /**
  * The oracle: plain single-threaded loops, written to be obviously right rather than fast. The
  * parallel CPU backend and the CUDA backend are tested against it on the same inputs.
+ *
+ * <p>It keeps no state between calls, so calls from several threads run side by side without a
+ * lock (see {@link Backend} for what may be shared); closing it releases nothing, but bound
+ * solvers refuse to set up or solve on it afterwards.
  */
 public final class ReferenceBackend extends HostBackend {
 
@@ -72,7 +76,10 @@ public final class ReferenceBackend extends HostBackend {
 
     @Override
     public void apply(BoundOperator a, Vector x, Vector y) {
-        a.source().apply(HostVector.of(x), HostVector.of(y));
+        double[] xx = HostVector.of(x);
+        double[] yy = HostVector.of(y);
+        checkDistinct("apply", "x", xx, "y", yy);
+        a.source().apply(xx, yy);
     }
 
     @Override
@@ -83,9 +90,10 @@ public final class ReferenceBackend extends HostBackend {
 
     @Override
     public double residual(BoundOperator a, Vector b, Vector x, Vector r) {
-        apply(a, x, r);
         double[] bb = HostVector.of(b);
         double[] rr = HostVector.of(r);
+        checkDistinct("residual", "b", bb, "r", rr);
+        apply(a, x, r);
         checkLength(bb, rr);
         double s = 0.0;
         for (int i = 0; i < rr.length; i++) {
@@ -114,6 +122,7 @@ public final class ReferenceBackend extends HostBackend {
         checkLength(pp, qq);
         checkLength(pp, xx);
         checkLength(pp, rr);
+        checkCgUpdateDistinct(pp, qq, xx, rr);
         double s = 0.0;
         for (int i = 0; i < pp.length; i++) {
             xx[i] += alpha * pp[i];
@@ -130,15 +139,13 @@ public final class ReferenceBackend extends HostBackend {
         double[] zz = HostVector.of(z);
         checkLength(dd, rr);
         checkLength(dd, zz);
+        checkDistinct("diagonalScaleDot", "r", rr, "z", zz);
+        checkDistinct("diagonalScaleDot", "d", dd, "z", zz);
         double s = 0.0;
         for (int i = 0; i < rr.length; i++) {
             zz[i] = dd[i] * rr[i];
             s += rr[i] * zz[i];
         }
         return s;
-    }
-
-    @Override
-    public void close() {
     }
 }

@@ -31,6 +31,15 @@ final class RowAssembler {
             throw new IllegalArgumentException(what + " would have " + maxNnz
                     + " nonzeros, more than a Java array can hold (2^31 - 9)");
         }
+        // Refused before allocating: an array the heap cannot hold would end in an OutOfMemoryError.
+        long bytes = 12 * maxNnz + 4L * (rows + 1);
+        long heap = Runtime.getRuntime().maxMemory();
+        if (heap != Long.MAX_VALUE && bytes > heap) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "%s needs %.2f GB for its %d nonzeros, but this JVM may use at most %.2f GB: give it more heap"
+                            + " (-Xmx; JAVA_OPTS=-Xmx... for the command line) or choose a smaller grid",
+                    what, bytes / 1e9, maxNnz, heap / 1e9));
+        }
         this.rows = rows;
         this.cols = cols;
         this.rowPtr = new int[rows + 1];

@@ -27,8 +27,17 @@ final class MatrixMarketReader {
     /** Largest row or column count: CSR needs an array of rows + 1 pointers. */
     static final long MAX_DIMENSION = MAX_ENTRIES - 1;
 
+    /**
+     * Rows or columns that no entry populates still cost memory (a row pointer each, a vector
+     * entry each): a size line may declare at most this many plus {@link #DIMENSION_PER_ENTRY} per
+     * entry, checked before anything is allocated for them. A million empty rows cost a few MB.
+     */
+    static final long DIMENSION_SLACK = 1 << 20;
+    /** Rows or columns accepted per entry the file holds, beyond {@link #DIMENSION_SLACK}. */
+    static final long DIMENSION_PER_ENTRY = 16;
+
     /** Without a file size to bound it, never trust a header for more than this up-front reservation. */
-    private static final int UNBOUNDED_RESERVE = 1 << 22;
+    private static final int UNBOUNDED_RESERVE = 1 << 16;
 
     /** Receives 0-based entries, mirrored ones included. */
     private interface Sink {
@@ -84,11 +93,15 @@ final class MatrixMarketReader {
         }
     }
 
-    static double[] readVector(InputStream in, String source) throws IOException {
+    /**
+     * Reads a vector; {@code expectedLength >= 0} is the length the caller needs (any other is
+     * refused at the size line, and that length is accepted however sparse the file), -1 for none.
+     */
+    static double[] readVector(InputStream in, String source, int expectedLength) throws IOException {
         try (InputStream decoded = maybeGunzip(new KeepOpen(in), source)) {
             MatrixMarketReader r = new MatrixMarketReader(decoded, source);
             r.readHeader();
-            return r.readVectorBody();
+            return r.readVectorBody(expectedLength);
         }
     }
 
@@ -113,6 +126,7 @@ final class MatrixMarketReader {
             throw lex.error(sizeLine, "the matrix would hold " + stored + " entries, more than a CSR matrix can ("
                     + MAX_ENTRIES + ")");
         }
+        checkDimensionsBacked(stored);
         // Every coordinate line takes at least 4 bytes ("1 1\n") and yields at most 2 entries.
         long cap = sizeHint >= 0 ? sizeHint / 2 + 16 : UNBOUNDED_RESERVE;
         CooBuilder builder = CsrMatrix.builder(rows, cols).reserve((int) Math.min(stored, cap));
@@ -129,13 +143,21 @@ final class MatrixMarketReader {
         return builder.build();
     }
 
-    private double[] readVectorBody() throws MatrixMarketException {
+    private double[] readVectorBody(int expectedLength) throws MatrixMarketException {
         if (rows != 1 && cols != 1) {
             throw lex.error(sizeLine, "not a vector: the size line says " + rows + " x " + cols
                     + ", a vector must be n x 1 or 1 x n");
         }
         // One of i, j is always 0, so i + j is the position in the vector.
         int n = rows == 1 ? cols : rows;
+        if (expectedLength >= 0) {
+            if (n != expectedLength) {
+                throw lex.error(sizeLine, "the size line declares a vector of " + n + " entries, but the system has "
+                        + expectedLength + " rows");
+            }
+        } else {
+            checkDimensionsBacked(count);
+        }
         if (format == Format.ARRAY) {
             // Array values arrive in index order, so the vector can grow as they come: a header that
             // promises more than the input holds then fails as "too few entries", not out of memory.
@@ -371,6 +393,20 @@ final class MatrixMarketReader {
             }
         }
         checkNoMore();
+    }
+
+    /**
+     * Refuses, at the size line, dimensions that the file's entries cannot back: more than
+     * {@link #DIMENSION_SLACK} plus {@link #DIMENSION_PER_ENTRY} per entry rows or columns would
+     * be empty and still cost memory, and a few bytes of text must not be able to demand gigabytes.
+     */
+    private void checkDimensionsBacked(long entries) throws MatrixMarketException {
+        long limit = DIMENSION_SLACK + DIMENSION_PER_ENTRY * entries;
+        if (Math.max((long) rows, cols) > limit) {
+            throw lex.error(sizeLine, "bad size line: " + rows + " x " + cols + " with " + count + " entries; at most "
+                    + limit + " rows or columns are accepted (" + DIMENSION_SLACK + " plus " + DIMENSION_PER_ENTRY
+                    + " per entry): the others would be empty and still cost memory");
+        }
     }
 
     private MatrixMarketException tooFew(long found) {

@@ -14,7 +14,12 @@ public enum OtReason {
      */
     STALLED(false),
     /** A NaN appeared (in the potentials or the plan). */
-    DIVERGED_NAN(false);
+    DIVERGED_NAN(false),
+    /**
+     * The solving thread was interrupted; the solve stopped after the step in progress, the result
+     * describes the potentials reached, and the thread's interrupt status is left set.
+     */
+    CANCELLED(false);
 
     private final boolean converged;
 

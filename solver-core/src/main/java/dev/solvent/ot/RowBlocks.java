@@ -59,21 +59,32 @@ final class RowBlocks implements AutoCloseable {
                 return null;
             });
         }
-        for (Future<Void> f : pool.invokeAll(tasks)) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof RuntimeException re) {
-                    throw re;
+        // Every block writes the caller's arrays: wait for all of them even when interrupted, and
+        // leave the interrupt status set for the solver's loop, which cancels on it.
+        boolean interrupted = Thread.interrupted();
+        try {
+            for (Future<Void> f : pool.invokeAll(tasks)) {
+                while (true) {
+                    try {
+                        f.get();
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    } catch (ExecutionException e) {
+                        Throwable cause = e.getCause();
+                        if (cause instanceof RuntimeException re) {
+                            throw re;
+                        }
+                        if (cause instanceof Error err) {
+                            throw err;
+                        }
+                        throw new IllegalStateException(cause);
+                    }
                 }
-                if (cause instanceof Error err) {
-                    throw err;
-                }
-                throw new IllegalStateException(cause);
-            } catch (InterruptedException e) {
+            }
+        } finally {
+            if (interrupted) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
             }
         }
     }

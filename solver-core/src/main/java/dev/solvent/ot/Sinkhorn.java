@@ -91,6 +91,8 @@ public final class Sinkhorn {
             } else if (it > 0 && error <= tolerance) {
                 // Measured after a column step, so this is the whole marginal error.
                 stop = OtReason.CONVERGED;
+            } else if (Thread.currentThread().isInterrupted()) {
+                stop = OtReason.CANCELLED;
             } else if (it >= maxIterations) {
                 stop = OtReason.MAX_ITERATIONS;
             } else if (expired(deadline)) {

@@ -139,7 +139,8 @@ public final class SinkhornNewtonSparse {
         int m = problem.m();
         int threads = options.threads();
         try (DualKernels s = DualKernels.open(problem, cgBackend, threads)) {
-            Sinkhorn.Run warm = Sinkhorn.iterate(s, options.sinkhornSteps(), options.tolerance(), deadline, null);
+            Sinkhorn.Run warm = Sinkhorn.iterate(s, options.sinkhornSteps(), options.tolerance(), deadline,
+                    options.listener());
             int sinkhornIterations = warm.iterations();
             if (warm.reason() != OtReason.MAX_ITERATIONS) {
                 return s.result("sns", warm.reason(), options.planThreshold(), sinkhornIterations, 0, 0, start,
@@ -161,12 +162,19 @@ public final class SinkhornNewtonSparse {
             String detail = "";
             while (true) {
                 double error = s.formPlan();
+                if (options.listener() != null && stage2Steps > 0) {
+                    options.listener().onIteration(sinkhornIterations + newton, error);
+                }
                 if (!Double.isFinite(error) || !s.finite()) {
                     reason = OtReason.DIVERGED_NAN;
                     break;
                 }
                 if (error <= options.tolerance()) {
                     reason = OtReason.CONVERGED;
+                    break;
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    reason = OtReason.CANCELLED;
                     break;
                 }
                 if (stage2Steps >= options.maxNewtonIterations()) {
@@ -194,7 +202,8 @@ public final class SinkhornNewtonSparse {
                 double gw = s.gradientDotDirection();
                 boolean usable = Double.isFinite(gw) && gw > 0 && solved.reason() != null
                         && (solved.converged() || solved.reason() == dev.solvent.solve.ConvergedReason.DIVERGED_MAX_ITERATIONS
-                        || solved.reason() == dev.solvent.solve.ConvergedReason.DIVERGED_BREAKDOWN);
+                        || solved.reason() == dev.solvent.solve.ConvergedReason.DIVERGED_BREAKDOWN
+                        || solved.reason() == dev.solvent.solve.ConvergedReason.DIVERGED_STAGNATION);
                 boolean accepted = false;
                 if (usable) {
                     double alpha = Math.min(1.0, MAX_EXPONENT_CHANGE / s.maxPairSum());

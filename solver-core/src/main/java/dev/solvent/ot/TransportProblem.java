@@ -108,11 +108,15 @@ public final class TransportProblem {
     /**
      * A problem between two weighted point clouds with a Euclidean-type ground cost.
      *
+     * <p>The size of the dense problem (bins with mass) is checked first, before any pair of points
+     * is looked at; scaling to [0, 1] then scans every pair of points once.
+     *
      * @param scaleToUnit divide the cost by its largest value over all pairs of points (zero-mass
      *                    ones included), so that it lies in [0, 1] and eta has the paper's meaning
      * @throws IllegalArgumentException as {@link #of(double[], double[], double[][], double, Totals)},
-     *                                  and for point counts that differ from the histogram lengths,
-     *                                  points of different dimensions or non-finite coordinates
+     *                                  for point counts that differ from the histogram lengths,
+     *                                  points of different dimensions or non-finite coordinates, and
+     *                                  for a problem too large for one array or for the heap
      */
     public static TransportProblem fromPoints(double[] source, double[][] sourcePoints, double[] target,
                                               double[][] targetPoints, GroundCost ground, boolean scaleToUnit,
@@ -125,16 +129,22 @@ public final class TransportProblem {
             throw new IllegalArgumentException("source points have dimension " + sourcePoints[0].length
                     + " but target points have dimension " + targetPoints[0].length);
         }
-        double scale = 1.0;
+        checkDense(support(masses[0]).length, support(masses[1]).length);
+        double max = 0.0;
         if (scaleToUnit) {
-            double max = 0.0;
             for (double[] p : sourcePoints) {
                 for (double[] q : targetPoints) {
                     max = Math.max(max, ground.between(p, q));
                 }
             }
-            scale = max > 0 ? 1.0 / max : 1.0;
         }
+        return fromPoints(masses, sourcePoints, targetPoints, ground, scaleToUnit, max, eta);
+    }
+
+    /** The rest of {@link #fromPoints}, with the largest pair cost already known. */
+    private static TransportProblem fromPoints(double[][] masses, double[][] sourcePoints, double[][] targetPoints,
+                                               GroundCost ground, boolean scaleToUnit, double maxCost, double eta) {
+        double scale = scaleToUnit && maxCost > 0 ? 1.0 / maxCost : 1.0;
         double s = scale;
         return build(masses[0], masses[1], (i, j) -> s * ground.between(sourcePoints[i], targetPoints[j]), scale, eta);
     }
@@ -147,9 +157,20 @@ public final class TransportProblem {
                                              boolean scaleToUnit, double eta) {
         double[] a = DotmarkCsv.histogram(sourceGrid);
         double[] b = DotmarkCsv.histogram(targetGrid);
-        return fromPoints(a, DotmarkCsv.gridPoints(sourceGrid.length, sourceGrid[0].length), b,
-                DotmarkCsv.gridPoints(targetGrid.length, targetGrid[0].length), ground, scaleToUnit, eta,
-                Totals.REQUIRE_EQUAL);
+        double[][] masses = checkMasses(a, b, Totals.REQUIRE_EQUAL);
+        // Checked before the pixel coordinates are even made.
+        checkDense(support(masses[0]).length, support(masses[1]).length);
+        int r1 = sourceGrid.length;
+        int c1 = sourceGrid[0].length;
+        int r2 = targetGrid.length;
+        int c2 = targetGrid[0].length;
+        // Both point sets are whole grids, so the farthest pair is a pair of corners whose offset
+        // is the largest in each coordinate separately: no need to scan every pair.
+        double[] far = {0, 0};
+        double[] near = {Math.max(r1 - 1, r2 - 1), Math.max(c1 - 1, c2 - 1)};
+        double max = ground.between(far, near);
+        return fromPoints(masses, DotmarkCsv.gridPoints(r1, c1), DotmarkCsv.gridPoints(r2, c2), ground, scaleToUnit,
+                max, eta);
     }
 
     /** {@link #fromGrids} on two DOTmark CSV files. */
@@ -166,16 +187,19 @@ public final class TransportProblem {
         if (n < 1) {
             throw new IllegalArgumentException("the random assignment size must be at least 1, got " + n);
         }
-        Random rnd = new Random(seed);
-        double[][] cost = new double[n][n];
-        for (double[] row : cost) {
-            for (int j = 0; j < n; j++) {
-                row[j] = rnd.nextDouble();
-            }
-        }
+        checkDense(n, n);
         double[] u = new double[n];
         Arrays.fill(u, 1.0 / n);
-        return of(u, u.clone(), cost, eta, Totals.NORMALISE);
+        double[][] masses = checkMasses(u, u.clone(), Totals.NORMALISE);
+        // Drawn straight into the dense row-major array the problem keeps: one n x n allocation.
+        Random rnd = new Random(seed);
+        double[] cost = new double[n * n];
+        for (int k = 0; k < cost.length; k++) {
+            cost[k] = rnd.nextDouble();
+        }
+        int[] all = new int[n];
+        Arrays.setAll(all, i -> i);
+        return new TransportProblem(n, n, all, all.clone(), masses[0], masses[1], cost, eta, 1.0);
     }
 
     /** The same histograms and cost with another inverse temperature. */
@@ -267,10 +291,7 @@ public final class TransportProblem {
         for (int j = 0; j < cs.length; j++) {
             c[j] = target[cs[j]];
         }
-        if ((long) rs.length * cs.length > MAX_DENSE_ENTRIES) {
-            throw new IllegalArgumentException("the cost on the support is " + rs.length + " x " + cs.length
-                    + ", more than the " + MAX_DENSE_ENTRIES + " entries a dense Java array can hold");
-        }
+        checkDense(rs.length, cs.length);
         double[] cost = new double[rs.length * cs.length];
         for (int i = 0; i < rs.length; i++) {
             for (int j = 0; j < cs.length; j++) {
@@ -278,6 +299,27 @@ public final class TransportProblem {
             }
         }
         return new TransportProblem(source.length, target.length, rs, cs, r, c, cost, eta, scale);
+    }
+
+    /**
+     * Refuses, before any work, a dense n x m cost that one Java array cannot hold or that alone
+     * exceeds the most memory the JVM may use (a solve needs a few more arrays of the same size).
+     */
+    static void checkDense(int n, int m) {
+        long entries = (long) n * m;
+        if (entries > MAX_DENSE_ENTRIES) {
+            throw new IllegalArgumentException("the cost on the support is " + n + " x " + m + " = " + entries
+                    + " entries, more than the " + MAX_DENSE_ENTRIES + " a dense Java array can hold");
+        }
+        long bytes = 8 * entries;
+        long max = Runtime.getRuntime().maxMemory();
+        if (max != Long.MAX_VALUE && bytes > max) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "the dense %d x %d cost needs %.2f GB of memory, but this JVM may use at most %.2f GB"
+                            + " (and a solve needs a few more arrays of that size): give the JVM more heap"
+                            + " (-Xmx; JAVA_OPTS=-Xmx... for the command line) or solve a smaller problem",
+                    n, m, bytes / 1e9, max / 1e9));
+        }
     }
 
     private static int[] support(double[] h) {

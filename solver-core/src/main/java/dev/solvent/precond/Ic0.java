@@ -11,8 +11,8 @@ import dev.solvent.matrix.Stencil7Operator;
  * Incomplete Cholesky with zero fill, IC(0): {@code A ~ L L^T} with L on the pattern of A's lower
  * triangle. Entries, row by row:
  * <pre>
- *   l_ij = (a_ij - sum_{m<j} l_im l_jm) / l_jj      for j < i in the pattern
- *   l_ii = sqrt(a_ii - sum_{m<i} l_im^2)
+ *   l_ij = (a_ij - sum_{m&lt;j} l_im l_jm) / l_jj      for j &lt; i in the pattern
+ *   l_ii = sqrt(a_ii - sum_{m&lt;i} l_im^2)
  * </pre>
  * The factorisation can break down (a non-positive pivot) even for an SPD matrix; then the
  * bound preconditioner reports the row and pivot through {@link BoundPreconditioner#failure()}
@@ -76,7 +76,7 @@ public final class Ic0 implements Preconditioner {
             int start = rp[i];
             int end = rp[i + 1];
             if (end == start || ci[end - 1] != i) {
-                return new Factor(null, "ic0 breakdown at row " + i + ": no diagonal entry");
+                return new Factor(null, "ic0 breakdown at row " + (i + 1) + " (counted from 1): no diagonal entry");
             }
             for (int k = start; k < end - 1; k++) {
                 int j = ci[k];
@@ -105,7 +105,7 @@ public final class Ic0 implements Preconditioner {
                 pivot -= l[k] * l[k];
             }
             if (!(pivot > 0.0) || !Double.isFinite(pivot)) {
-                return new Factor(null, "ic0 breakdown at row " + i + ": pivot " + pivot
+                return new Factor(null, "ic0 breakdown at row " + (i + 1) + " (counted from 1): pivot " + pivot
                         + " is not positive (the matrix is not SPD, or IC(0) is unstable for it)");
             }
             l[end - 1] = Math.sqrt(pivot);

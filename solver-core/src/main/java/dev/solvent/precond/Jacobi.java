@@ -18,7 +18,7 @@ public final class Jacobi implements Preconditioner {
         double[] inverse = new double[diagonal.length];
         for (int i = 0; i < diagonal.length; i++) {
             if (diagonal[i] == 0.0) {
-                throw new IllegalArgumentException("jacobi: row " + i + " has a zero diagonal entry");
+                throw new IllegalArgumentException("jacobi: row " + (i + 1) + " (counted from 1) has a zero diagonal entry");
             }
             inverse[i] = 1.0 / diagonal[i];
         }

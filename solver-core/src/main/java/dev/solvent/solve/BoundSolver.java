@@ -7,6 +7,19 @@ import dev.solvent.matrix.LinearOperator;
 /**
  * A solver bound to one operator and backend, ready to solve {@code A x = b} many times. As a
  * {@link LinearOperator} it applies an approximate inverse, {@code x = solve(b)}, so solvers nest.
+ *
+ * <p><b>One thread at a time.</b> A bound solver owns its work vectors. A {@code solve} entered
+ * while another solve of the same bound solver runs (on another thread, or re-entered from a
+ * listener) is refused at once with an {@link IllegalStateException}, before it touches anything;
+ * the running solve is unaffected. Set up one bound solver per thread: any number of them may share
+ * one {@link Backend} and run at the same time.
+ *
+ * <p><b>Cancellation.</b> Interrupting the thread that runs a solve ends it after the iteration in
+ * progress with {@link ConvergedReason#CANCELLED}; x holds the last iterate and the thread's
+ * interrupt status stays set.
+ *
+ * <p><b>Lifetime.</b> After {@link #close}, and once its backend is closed, {@code solve} throws
+ * {@link IllegalStateException}.
  */
 public interface BoundSolver extends LinearOperator, AutoCloseable {
 
@@ -14,7 +27,10 @@ public interface BoundSolver extends LinearOperator, AutoCloseable {
      * Solves {@code A x = b}. {@code x} is the initial guess when the options ask for a nonzero
      * one (it is zeroed first otherwise) and holds the answer on return, whatever the reason.
      *
-     * @throws IllegalArgumentException if a length does not match the operator
+     * @throws IllegalArgumentException if a length does not match the operator, or b and x are
+     *                                  the same array (x is overwritten while b is still read)
+     * @throws IllegalStateException    if this bound solver or its backend is closed, or another
+     *                                  solve of this bound solver is running
      */
     SolveResult solve(double[] b, double[] x);
 

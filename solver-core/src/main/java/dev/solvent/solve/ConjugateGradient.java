@@ -32,6 +32,12 @@ import dev.solvent.precond.Preconditioner;
  * is computed; if rounding has made the two drift apart and the true one is still too large, CG
  * restarts from it (at most {@value #MAX_TRUE_RESIDUAL_RESTARTS} times) rather than report a
  * convergence that did not happen.
+ *
+ * <p>Like every solver of the library it also stops when the residual norm exceeds
+ * {@code divergenceTolerance} times the initial one ({@code DIVERGED_DTOL}; on a nonsymmetric
+ * matrix CG's residual can grow without bound while {@code p.Ap} stays positive), when the
+ * smallest residual norm stops falling ({@code DIVERGED_STAGNATION}), and when the solving thread
+ * is interrupted ({@code CANCELLED}); see {@link SolverOptions}.
  */
 public final class ConjugateGradient implements IterativeSolver {
 
@@ -40,8 +46,11 @@ public final class ConjugateGradient implements IterativeSolver {
     private final SolverOptions options;
     private final Preconditioner preconditioner;
 
+    /**
+     * @throws IllegalArgumentException if the options cannot stop a solve (rtol and atol both 0)
+     */
     public ConjugateGradient(SolverOptions options, Preconditioner preconditioner) {
-        this.options = java.util.Objects.requireNonNull(options, "options");
+        this.options = java.util.Objects.requireNonNull(options, "options").requireStoppable();
         this.preconditioner = java.util.Objects.requireNonNull(preconditioner, "preconditioner");
     }
 
@@ -108,11 +117,11 @@ public final class ConjugateGradient implements IterativeSolver {
         }
 
         @Override
-        protected Outcome iterate(Vector b, Vector x, double rr, double bNorm, History history) {
+        protected Outcome iterate(Vector b, Vector x, double rr, History history) {
             if (pc != null && pc.failure() != null) {
                 return new Outcome(ConvergedReason.DIVERGED_PRECONDITIONER_FAILED, 0, pc.failure());
             }
-            double threshold = options.threshold(bNorm);
+            double threshold = history.threshold();
             int restarts = 0;
             double rz = precondition(rr);
             backend.copy(z, p);
@@ -143,7 +152,7 @@ public final class ConjugateGradient implements IterativeSolver {
                     // Confirm with the true residual; restart from it if rounding made them drift.
                     rr = backend.residual(a, b, x, r);
                     if (Math.sqrt(rr) <= threshold) {
-                        return new Outcome(options.convergedReason(bNorm), k, "");
+                        return new Outcome(history.convergedReason(), k, "");
                     }
                     if (++restarts > MAX_TRUE_RESIDUAL_RESTARTS) {
                         return new Outcome(ConvergedReason.DIVERGED_BREAKDOWN, k, "the true residual "
@@ -154,6 +163,10 @@ public final class ConjugateGradient implements IterativeSolver {
                     backend.copy(z, p);
                     continue;
                 }
+                Outcome stop = history.stop(k);
+                if (stop != null) {
+                    return stop;
+                }
                 double rzNext = precondition(rr);
                 double beta = rzNext / rz;
                 rz = rzNext;
@@ -163,14 +176,14 @@ public final class ConjugateGradient implements IterativeSolver {
         }
 
         @Override
-        public void close() {
+        protected void release() {
             if (pc != null) {
                 pc.close();
                 z.close();
             }
             p.close();
             q.close();
-            super.close();
+            super.release();
         }
     }
 }

@@ -19,7 +19,11 @@ public enum ConvergedReason {
     DIVERGED_INDEFINITE_PRECONDITIONER(false),
     /** A NaN or infinity appeared (in b, the matrix, or the iteration). */
     DIVERGED_NAN(false),
-    /** The residual grew past {@code divergenceTolerance * ||r0||}: the iteration diverges. */
+    /**
+     * The residual norm grew past {@code divergenceTolerance * ||r0||} (PETSc's dtol): the iteration
+     * diverges (a stationary method whose iteration matrix has spectral radius above one, CG on a
+     * nonsymmetric matrix).
+     */
     DIVERGED_DTOL(false),
     /** The preconditioner could not be built (an IC(0) breakdown); the message says where. */
     DIVERGED_PRECONDITIONER_FAILED(false),
@@ -27,7 +31,18 @@ public enum ConvergedReason {
      * The recursively updated residual met the tolerance but the true residual {@code b - Ax} did
      * not, even after restarting from it: rounding limits the attainable accuracy.
      */
-    DIVERGED_BREAKDOWN(false);
+    DIVERGED_BREAKDOWN(false),
+    /**
+     * The smallest residual norm seen fell by less than 0.1% over the last
+     * {@code stagnationWindow} iterations: the iteration makes no progress (an inconsistent
+     * singular system, CG on a nonsymmetric matrix, a tolerance below attainable accuracy).
+     */
+    DIVERGED_STAGNATION(false),
+    /**
+     * The solving thread was interrupted ({@link Thread#interrupt()}); the solve stopped after the
+     * iteration in progress, x holds that iterate, and the thread's interrupt status is left set.
+     */
+    CANCELLED(false);
 
     private final boolean converged;
 

@@ -20,6 +20,7 @@ public interface IterativeSolver {
      * Binds the solver to a square operator on a backend. The backend stays owned by the caller.
      *
      * @throws IllegalArgumentException if the operator is not square or lacks what the solver needs
+     * @throws IllegalStateException    if the backend has been closed
      */
     BoundSolver setup(LinearOperator a, Backend backend);
 }

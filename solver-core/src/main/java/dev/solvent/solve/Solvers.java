@@ -74,9 +74,11 @@ public final class Solvers {
     /**
      * The solver of that name with the named preconditioner.
      *
-     * @throws IllegalArgumentException for an unknown name, or a preconditioner on a stationary solver
+     * @throws IllegalArgumentException for an unknown name, a preconditioner on a stationary solver,
+     *                                  or options that cannot stop a solve (rtol and atol both 0)
      */
     public static IterativeSolver create(String solver, String preconditioner, SolverOptions options) {
+        java.util.Objects.requireNonNull(options, "options").requireStoppable();
         BiFunction<SolverOptions, Preconditioner, IterativeSolver> factory = SOLVERS.get(normalise(solver));
         if (factory == null) {
             throw new IllegalArgumentException("unknown solver '" + solver + "'; choose one of " + solverNames());

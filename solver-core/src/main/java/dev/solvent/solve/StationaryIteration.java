@@ -14,7 +14,8 @@ import dev.solvent.matrix.LinearOperator;
  * <p>A stationary iteration converges only when the spectral radius of its iteration matrix is
  * below one. When the residual grows past {@code divergenceTolerance} times the initial one, or
  * becomes non-finite, the solve stops with {@code DIVERGED_DTOL} or {@code DIVERGED_NAN} instead of
- * running to the iteration limit.
+ * running to the iteration limit; when it stops falling (a singular system without a solution,
+ * where the residual tends to a nonzero limit) it stops with {@code DIVERGED_STAGNATION}.
  *
  * <p>Needs an assembled matrix with nonzero diagonal entries (checked at setup).
  */
@@ -31,7 +32,7 @@ public final class StationaryIteration implements IterativeSolver {
      */
     public StationaryIteration(String name, SolverOptions options, SweepDirection direction) {
         this.name = java.util.Objects.requireNonNull(name, "name");
-        this.options = java.util.Objects.requireNonNull(options, "options");
+        this.options = java.util.Objects.requireNonNull(options, "options").requireStoppable();
         this.direction = java.util.Objects.requireNonNull(direction, "direction");
     }
 
@@ -86,7 +87,8 @@ public final class StationaryIteration implements IterativeSolver {
             double[] diag = operator.diagonal();
             for (int i = 0; i < diag.length; i++) {
                 if (diag[i] == 0.0) {
-                    throw new IllegalArgumentException(name + ": row " + i + " has a zero diagonal entry");
+                    throw new IllegalArgumentException(name + ": row " + (i + 1) + " (counted from 1) has a zero"
+                            + " diagonal entry");
                 }
             }
         }
@@ -97,9 +99,8 @@ public final class StationaryIteration implements IterativeSolver {
         }
 
         @Override
-        protected Outcome iterate(Vector b, Vector x, double rr, double bNorm, History history) {
-            double threshold = options.threshold(bNorm);
-            double divergeAt = options.divergenceTolerance() * Math.sqrt(rr);
+        protected Outcome iterate(Vector b, Vector x, double rr, History history) {
+            double threshold = history.threshold();
             double omega = options.omega();
             for (int k = 1; k <= options.maxIterations(); k++) {
                 backend.sorSweep(a, b, x, omega, direction);
@@ -109,11 +110,11 @@ public final class StationaryIteration implements IterativeSolver {
                     return new Outcome(ConvergedReason.DIVERGED_NAN, k, "residual is " + rNorm + " at iteration " + k);
                 }
                 if (rNorm <= threshold) {
-                    return new Outcome(options.convergedReason(bNorm), k, "");
+                    return new Outcome(history.convergedReason(), k, "");
                 }
-                if (rNorm > divergeAt) {
-                    return new Outcome(ConvergedReason.DIVERGED_DTOL, k, "residual grew to " + rNorm
-                            + ", more than " + options.divergenceTolerance() + " times the initial one, at iteration " + k);
+                Outcome stop = history.stop(k);
+                if (stop != null) {
+                    return stop;
                 }
             }
             return new Outcome(ConvergedReason.DIVERGED_MAX_ITERATIONS, options.maxIterations(), "");

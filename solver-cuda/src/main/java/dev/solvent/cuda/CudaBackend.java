@@ -711,6 +711,11 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public synchronized boolean isClosed() {
+        return closed;
+    }
+
+    @Override
     public synchronized void close() {
         if (closed) {
             return;

@@ -9,6 +9,7 @@ import dev.solvent.backend.Vector;
 import dev.solvent.matrix.CsrMatrix;
 import dev.solvent.matrix.LinearOperator;
 import dev.solvent.matrix.Stencil7Operator;
+import java.lang.ref.Cleaner;
 
 /**
  * The multithreaded CPU backend ({@code cpu}): Java heap vectors ({@link HostVector}, so
@@ -35,11 +36,16 @@ import dev.solvent.matrix.Stencil7Operator;
  * unknowns, which would change the method (and its convergence) rather than speed it up. They
  * therefore give the reference backend's results bit for bit.
  *
- * <p><b>Threading.</b> Kernel entry points are synchronized: one kernel runs at a time per backend,
- * as the {@link dev.solvent.backend.Backend} contract says, because they share the pool, the preallocated task objects
- * and the partial-sum array. No kernel call allocates. Any {@link HostVector} is accepted;
- * operators bound by another backend are rejected (their split was made for its thread count);
- * x and y of an operator kernel must be different arrays.
+ * <p><b>Threading.</b> Kernel entry points are synchronized: one kernel runs at a time per backend
+ * (see the {@link dev.solvent.backend.Backend} contract), because they share the pool, the
+ * preallocated task objects and the partial-sum array. No kernel call allocates. Any
+ * {@link HostVector} is accepted; operators bound by another backend are rejected (their split was
+ * made for its thread count); x and y of an operator kernel must be different arrays.
+ *
+ * <p><b>Lifetime.</b> {@link #close} stops the worker threads; every kernel, even one small enough
+ * to run on the caller alone, then throws {@link IllegalStateException}. A backend that becomes
+ * unreachable without being closed has its threads stopped by a {@link Cleaner} (the workers are
+ * daemon threads besides, so they never keep the JVM alive).
  *
  * <p><b>Memory traffic</b> per call, n the vector length, in bytes (the floor the kernels run
  * against; a matrix-free stencil moves no matrix):
@@ -74,7 +80,12 @@ public final class ParallelCpuBackend extends HostBackend {
     private static final int DIAGONAL_SCALE_DOT = 7;
     private static final int SUBTRACT_FROM_DOT = 8;
 
+    /** Stops the pools of backends that were dropped without close(). */
+    private static final Cleaner CLEANER = Cleaner.create();
+
     private final WorkerPool pool;
+    /** Closes the pool: at close(), or when the backend has become unreachable. Holds the pool, never this. */
+    private final Cleaner.Cleanable poolCloser;
     private final int threads;
     private final int grain;
     /** Worker w's partial sum lives at {@code (w + 1) * PAD}; the first line is padding. */
@@ -109,6 +120,7 @@ public final class ParallelCpuBackend extends HostBackend {
         this.grain = grain;
         this.partials = new double[(threads + 2) * PAD];
         this.pool = new WorkerPool(threads);
+        this.poolCloser = CLEANER.register(this, pool::close);
     }
 
     @Override
@@ -138,6 +150,7 @@ public final class ParallelCpuBackend extends HostBackend {
      */
     @Override
     public BoundOperator bind(LinearOperator op) {
+        ensureOpen();
         if (op instanceof CsrMatrix) {
             return new ParallelCsr((CsrMatrix) op, this, threads, grain);
         }
@@ -245,6 +258,7 @@ public final class ParallelCpuBackend extends HostBackend {
         double[] rr = HostVector.of(r);
         checkApply(a, xx, rr);
         checkLength(bb, rr);
+        checkDistinct("residual", "b", bb, "r", rr);
         return operator(CpuKernels.RESIDUAL, a, bb, xx, rr);
     }
 
@@ -269,6 +283,7 @@ public final class ParallelCpuBackend extends HostBackend {
         checkLength(pp, qq);
         checkLength(pp, xx);
         checkLength(pp, rr);
+        checkCgUpdateDistinct(pp, qq, xx, rr);
         return vector(CG_UPDATE, pp.length, alpha, pp, qq, xx, rr);
     }
 
@@ -280,13 +295,21 @@ public final class ParallelCpuBackend extends HostBackend {
         double[] zz = HostVector.of(z);
         checkLength(dd, rr);
         checkLength(dd, zz);
+        checkDistinct("diagonalScaleDot", "r", rr, "z", zz);
+        checkDistinct("diagonalScaleDot", "d", dd, "z", zz);
         return vector(DIAGONAL_SCALE_DOT, dd.length, 0.0, dd, rr, zz, null);
     }
 
-    /** Stops the worker threads; kernels that would split fail afterwards. */
+    /** Stops the worker threads; every kernel fails afterwards. Idempotent. */
     @Override
     public void close() {
-        pool.close();
+        super.close();
+        poolCloser.clean();
+    }
+
+    @Override
+    public boolean isClosed() {
+        return super.isClosed() || pool.isClosed();
     }
 
     @Override
@@ -301,6 +324,7 @@ public final class ParallelCpuBackend extends HostBackend {
      * it, else in even 8-aligned ranges on the pool. Returns the reduction (0 for kernels without).
      */
     private double vector(int op, int n, double alpha, double[] a, double[] b, double[] c, double[] d) {
+        ensureOpen();
         int chunk = chunk(n);
         VectorTask t = vectorTask;
         t.op = op;
@@ -343,6 +367,7 @@ public final class ParallelCpuBackend extends HostBackend {
     }
 
     private double operator(int mode, BoundOperator a, double[] b, double[] x, double[] y) {
+        ensureOpen();
         if (a instanceof ParallelCsr) {
             ParallelCsr m = (ParallelCsr) a;
             checkOwner(m.owner);

@@ -35,6 +35,12 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>One region runs at a time: {@link #run} is synchronized, and a task that calls {@link #run}
  * on its own pool gets an {@link IllegalStateException} rather than a deadlock.
+ *
+ * <p><b>Interrupts.</b> A worker thread belongs to the pool and ends only at {@link #close}: an
+ * interrupt sent to it is cleared and it parks again (it never spins on a set interrupt flag). A
+ * caller interrupted while it waits for its workers still waits for them (a region cannot be
+ * abandoned half done, its workers write the caller's arrays), then returns with its interrupt
+ * status set, so the code around it (a solver's iteration loop) sees it.
  */
 public final class WorkerPool implements AutoCloseable {
 
@@ -100,6 +106,11 @@ public final class WorkerPool implements AutoCloseable {
         for (int w = 1; w < threads; w++) {
             workers[w].start();
         }
+    }
+
+    /** Whether {@link #close} has been called (or a worker died, which closes the pool). */
+    public boolean isClosed() {
+        return closed;
     }
 
     /** Threads taking part in a region, the caller included. */
@@ -186,16 +197,23 @@ public final class WorkerPool implements AutoCloseable {
         if (pending.get() == 0) {
             return;
         }
+        // park returns at once while the interrupt flag is set: clear it for the wait (the workers
+        // must finish whatever happens) and restore it afterwards.
+        boolean interrupted = Thread.interrupted();
         parkedCaller = Thread.currentThread();
         try {
             while (pending.get() != 0) {
                 LockSupport.parkNanos(this, LIVENESS_CHECK_NANOS);
+                interrupted |= Thread.interrupted();
                 if (pending.get() != 0) {
                     checkAlive(active);
                 }
             }
         } finally {
             parkedCaller = null;
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -347,6 +365,9 @@ public final class WorkerPool implements AutoCloseable {
                 }
                 LockSupport.park(WorkerPool.this);
                 parked = false;
+                // An interrupt means nothing to a worker (it ends at close only), but it would make
+                // every later park return at once: clear it, or this loop would spin.
+                Thread.interrupted();
                 if ((g = state) != seen) {
                     return g;
                 }
