@@ -28,7 +28,7 @@ import jcuda.driver.JCudaDriver;
  * pressure, so an allocation that fails for lack of memory first collects garbage, drains the
  * queue and tries once more before throwing {@link DeviceOutOfMemoryException}.
  *
- * <p>The bytes themselves are moved by a {@link Device}: the CUDA driver ({@code cuMemAlloc},
+ * <p>The bytes themselves are moved by a {@code DeviceMemory.Device}: the CUDA driver ({@code cuMemAlloc},
  * {@code cuMemcpy*}, {@code cuMemsetD32}) or the {@link EmulatedDevice}, whose device memory is
  * host memory.
  */
@@ -67,7 +67,7 @@ public final class DeviceMemory implements AutoCloseable {
         void zero(Allocation dst, long bytes);
     }
 
-    /** The CUDA driver's memory: what every {@link DeviceBuffer} used before the device seam existed. */
+    /** The CUDA driver's memory: {@code cuMemAlloc}, {@code cuMemFree}, {@code cuMemcpy*}, {@code cuMemsetD32}. */
     static final class DriverMemory implements Device {
         static final DriverMemory INSTANCE = new DriverMemory();
 

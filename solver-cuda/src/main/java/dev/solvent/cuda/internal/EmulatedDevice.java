@@ -21,10 +21,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The emulated CUDA device: the project's kernels, compiled from their unmodified {@code .cu}
- * sources by the host's C++ compiler ({@link EmulatorBuild}) together with a host emulation of the
+ * sources by the host's C++ compiler ({@code EmulatorBuild}) together with a host emulation of the
  * CUDA execution model ({@code src/main/cuda/emulation}), run on the CPU and called through JNA
  * with the same typed arguments the driver launcher passes. It stands behind the same seams as the
- * CUDA driver ({@link DeviceContext}, {@link DeviceMemory.Device}, {@link Kernels.Device}), so
+ * CUDA driver ({@link DeviceContext}, {@code DeviceMemory.Device}, {@code Kernels.Device}), so
  * {@code CudaBackend}, {@code CudaDualKernels} and {@code ConvKernels} run on it unchanged.
  *
  * <p>What it checks that no host backend can: the kernels' own logic (reductions, grid-stride
@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * device), {@value #MEMORY_PROPERTY} (bytes of emulated device memory, default 1 GiB),
  * {@value #TIMEOUT_PROPERTY} (seconds a launch may take, default 300), {@value #SCHEDULE_PROPERTY}
  * ({@code shuffled}, {@code ascending} or {@code descending} thread order in each phase) and
- * {@value #SEED_PROPERTY}; the build's properties are in {@link EmulatorBuild}.
+ * {@value #SEED_PROPERTY}; the build's properties are in {@code EmulatorBuild}.
  */
 public final class EmulatedDevice implements DeviceContext, DeviceMemory.Device {
 
@@ -153,7 +153,7 @@ public final class EmulatedDevice implements DeviceContext, DeviceMemory.Device 
 
     /**
      * Why no emulated device can be made here (no C++ compiler, not Linux), or null. Compiles
-     * nothing; a compiler that rejects the sources is an error at {@link #open}, not a reason.
+     * nothing; a compiler that rejects the sources is an error at {@link #open(int)}, not a reason.
      */
     public static String unavailableReason() {
         String why = EmulatorBuild.unavailableReason();
