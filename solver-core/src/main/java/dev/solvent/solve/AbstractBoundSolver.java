@@ -51,6 +51,8 @@ public abstract class AbstractBoundSolver implements BoundSolver {
     protected final Vector r;
     /** The rescaled right-hand side, allocated by the first solve that needs one. */
     private Vector scaledRhs;
+    /** The returned x brought back to working units, to check what the caller gets (rescaled solves only). */
+    private Vector returnedX;
 
     /** The thread inside {@link #solve} (or releasing resources), null when idle. */
     private final AtomicReference<Thread> busy = new AtomicReference<>();
@@ -115,6 +117,9 @@ public abstract class AbstractBoundSolver implements BoundSolver {
      * running when close was called. Subclasses release their own resources, then call super.
      */
     protected void release() {
+        if (returnedX != null) {
+            returnedX.close();
+        }
         if (scaledRhs != null) {
             scaledRhs.close();
         }
@@ -367,6 +372,28 @@ public abstract class AbstractBoundSolver implements BoundSolver {
         double trueResidual = Math.sqrt(backend.residual(a, bw, x, r));
         if (e != 0) {
             scaleByPowerOfTwo(x, -e);
+            // In the original units the solution may leave the double range: overflow (A scaled by
+            // 1e-150, b near 1e200: x near 1e350) or subnormal entries that lose digits (A scaled by
+            // 1e150, b near 1e-170: x near 1e-320). The residual of the x the caller gets, taken back
+            // to working units (exactly: only the exponent changes), says which.
+            if (returnedX == null) {
+                returnedX = backend.allocate(n);
+            }
+            backend.copy(x, returnedX);
+            scaleByPowerOfTwo(returnedX, e);
+            double returned = Math.sqrt(backend.residual(a, bw, returnedX, r));
+            if (!Double.isFinite(returned)) {
+                return result(ConvergedReason.DIVERGED_NAN, outcome.iterations(), Double.NaN, Math.scalb(bNorm, -e),
+                        history, start, "the solution does not fit in the double range: the solve converged on b"
+                                + " scaled by 2^" + e + ", and scaling x back overflowed");
+            }
+            if (outcome.reason().converged() && returned > Math.max(history.threshold(), trueResidual)) {
+                return result(ConvergedReason.DIVERGED_STAGNATION, outcome.iterations(), Math.scalb(returned, -e),
+                        Math.scalb(bNorm, -e), history, start, "the solution lies below the normal double range:"
+                                + " with its subnormal entries the residual is " + Math.scalb(returned, -e)
+                                + ", above the tolerance it met on b scaled by 2^" + e);
+            }
+            trueResidual = Math.max(trueResidual, returned);
         }
         return result(outcome.reason(), outcome.iterations(), Math.scalb(trueResidual, -e), Math.scalb(bNorm, -e),
                 history, start, outcome.message());

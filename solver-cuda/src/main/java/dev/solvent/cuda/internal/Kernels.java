@@ -59,8 +59,9 @@ public final class Kernels implements AutoCloseable {
     public static final int CONV_GROUP = 8;
 
     /**
-     * Where launches go. The driver in production ({@link DriverDevice}); a recorder in the tests
-     * that check every launcher's arguments against the kernels' signatures without a GPU.
+     * Where launches go. The driver in production ({@link DriverDevice}); the host-run kernels of
+     * the {@link EmulatedDevice}; a recorder in the tests that check every launcher's arguments
+     * against the kernels' signatures.
      * Arguments are {@link Integer} ({@code int}), {@link Double} ({@code double}) or
      * {@link DeviceBuffer} (a device pointer), in the kernel's parameter order.
      */
@@ -190,6 +191,22 @@ public final class Kernels implements AutoCloseable {
                 partial.close();
             }
             device.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The kernels of the emulated device (compiled from the .cu sources, run on the host), with
+     * reduction buffers for its grid cap ({@link EmulatedDevice#maxBlocks}).
+     */
+    public static Kernels load(EmulatedDevice device, DeviceMemory memory) {
+        int maxBlocks = device.maxBlocks();
+        DeviceBuffer partial = memory.allocate((long) maxBlocks * Sizeof.DOUBLE, null);
+        try {
+            DeviceBuffer result = memory.allocate(Sizeof.DOUBLE, null);
+            return new Kernels(device.launcher(), maxBlocks, partial, result);
+        } catch (RuntimeException e) {
+            partial.close();
             throw e;
         }
     }

@@ -47,7 +47,7 @@ class KernelLaunchTest {
     private final List<String> zeroed = new ArrayList<>();
 
     private static DeviceBuffer fake(long bytes) {
-        DeviceMemory memory = new DeviceMemory(null);
+        DeviceMemory memory = new DeviceMemory((CudaContext) null);
         return new DeviceBuffer(memory, new DeviceMemory.Allocation(memory, new CUdeviceptr(), bytes));
     }
 
