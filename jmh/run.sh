@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # The quick benchmark suite: Solvent and its peers (MTJ, Commons Math) in the same runs, then
-# docs/benchmarks.md with the figures, their errors and the ratios against peers and the
+# benchmarks.md with the figures, their errors and the ratios against peers and the
 # memory-bandwidth floor. About 10 minutes on 2 idle cores; a busy machine makes it slower and
 # its figures worse (the page records the load average).
 #
-#   jmh/run.sh [--note "text shown at the top of the page"]
+#   jmh/run.sh [--out DIR] [--note "text shown at the top of the page"]
+#
+# The page goes to DIR/benchmarks.md (default: jmh/target/report); docs/benchmarks.md is replaced
+# only when asked for with --out docs.
 #
 # Builds the benchmark jar first when it is missing or older than any source. Settings are short
 # (one fork, a few one-second iterations): enough for the ratios, with JMH's error bars to show how
@@ -13,10 +16,12 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 NOTE=""
+REPORT_DIR=jmh/target/report
 while [ $# -gt 0 ]; do
     case "$1" in
         --note) NOTE="$2"; shift 2 ;;
-        *) echo "usage: jmh/run.sh [--note TEXT]" >&2; exit 2 ;;
+        --out) REPORT_DIR="$2"; shift 2 ;;
+        *) echo "usage: jmh/run.sh [--out DIR] [--note TEXT]" >&2; exit 2 ;;
     esac
 done
 
@@ -24,7 +29,7 @@ JAR=jmh/target/benchmarks.jar
 OUT=jmh/target/results
 stale=""
 if [ -f "$JAR" ]; then
-    stale=$(find pom.xml jmh/pom.xml jmh/src/main solver-core/pom.xml solver-core/src/main -newer "$JAR" -type f 2>/dev/null | head -n 1)
+    stale=$(find pom.xml jmh/pom.xml jmh/src/main solver-core/pom.xml solver-core/src/main solver-cuda/pom.xml solver-cuda/src/main learned-precond/pom.xml learned-precond/src/main -newer "$JAR" -type f 2>/dev/null | head -n 1)
 fi
 if [ ! -f "$JAR" ] || [ -n "$stale" ]; then
     echo "building $JAR" >&2
@@ -35,7 +40,7 @@ fi
 rm -rf "$OUT"
 mkdir -p "$OUT"
 COMMANDS="$OUT/commands.txt"
-echo "jmh/run.sh${NOTE:+ --note '$NOTE'}" > "$COMMANDS"
+echo "jmh/run.sh --out $REPORT_DIR${NOTE:+ --note '$NOTE'}" > "$COMMANDS"
 
 # A fixed heap keeps the collector's sizing out of the timings; 128^3 needs about 1.5 GB with MTJ's copy.
 JVM_ARGS="-Xms3g -Xmx3g"
@@ -76,7 +81,8 @@ run() {
     run capped-cm 'CommonsMathSolveBenchmark' -p grid=128 -p cap=30 -p pc=none $SOLVE
 }
 
-REPORT_ARGS=(--out docs/benchmarks.md --commands "$COMMANDS")
+mkdir -p "$REPORT_DIR"
+REPORT_ARGS=(--out "$REPORT_DIR/benchmarks.md" --commands "$COMMANDS")
 if [ -n "$NOTE" ]; then
     REPORT_ARGS+=(--note "$NOTE")
 fi

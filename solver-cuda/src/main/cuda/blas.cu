@@ -77,3 +77,17 @@ extern "C" __global__ void solvent_diag_scale_dot(int n, const double* __restric
     s = solvent_block_sum(s);
     if (threadIdx.x == 0) { partial[blockIdx.x] = s; }
 }
+
+// The first step of a polynomial smoother from x = 0, where r = b (no operator applied):
+//   d_i = c1 d_i + c2 dinv_i b_i   (old d unread when c1 = 0);   xout_i = d_i
+// Reads b, dinv (and d); writes d, xout: 32n bytes.
+extern "C" __global__ void solvent_smoother_start(int n, const double* __restrict__ b, const double* __restrict__ dinv,
+                                                  double c1, double c2, double* __restrict__ d,
+                                                  double* __restrict__ xout)
+{
+    SOLVENT_FOR(i, n) {
+        const double di = c1 == 0.0 ? c2 * dinv[i] * b[i] : c1 * d[i] + c2 * dinv[i] * b[i];
+        d[i] = di;
+        xout[i] = di;
+    }
+}

@@ -1,6 +1,8 @@
-// Operator kernels: CSR (one thread per row) and the matrix-free 7-point stencil, each in three
-// forms: y = A x, the CG curvature q = A p with p.q fused, and the residual r = b - A x with r.r
-// fused. The fused forms write one partial sum per block (see solvent_common.cuh).
+// Operator kernels: CSR (one thread per row) and the matrix-free 7-point stencil, each in five
+// forms: y = A x, the CG curvature q = A p with p.q fused, the residual r = b - A x with r.r
+// fused, and for multigrid y += alpha A x (prolongation; CSR may be rectangular) and the
+// polynomial-smoother step with its residual fused. The dot forms write one partial sum per block
+// (see solvent_common.cuh).
 //
 // One thread per row suits the short rows of CFD matrices (7 to 27 entries): a warp per row would
 // leave most lanes idle. cuSPARSE, where it loads, replaces solvent_csr_spmv for plain y = A x.
@@ -122,4 +124,58 @@ extern "C" __global__ void solvent_stencil7_residual(int nx, int ny, int nz, dou
     }
     s = solvent_block_sum(s);
     if (threadIdx.x == 0) { partial[blockIdx.x] = s; }
+}
+
+// ---- multigrid -------------------------------------------------------------------------------
+
+// y_i += alpha (A x)_i  (CSR, n rows; A may be rectangular: the prolongation x_fine += P x_coarse)
+// Moves 12 nnz + 4 (n + 1) bytes of matrix, x gathered, y read and written.
+extern "C" __global__ void solvent_csr_spmv_add(int n, double alpha, const int* __restrict__ rp,
+                                                const int* __restrict__ ci, const double* __restrict__ v,
+                                                const double* __restrict__ x, double* __restrict__ y)
+{
+    SOLVENT_FOR(i, n) { y[i] += alpha * csr_row((int)i, rp, ci, v, x); }
+}
+
+// y_p += alpha (A x)_p  (stencil)
+extern "C" __global__ void solvent_stencil7_spmv_add(int nx, int ny, int nz, double c, double wx, double wy,
+                                                     double wz, double alpha, const double* __restrict__ x,
+                                                     double* __restrict__ y)
+{
+    const long long n = (long long)nx * ny * nz;
+    SOLVENT_FOR(p, n) { y[p] += alpha * stencil7_row(p, nx, ny, nz, c, wx, wy, wz, x); }
+}
+
+// One step of a polynomial smoother (Chebyshev, l1-Jacobi) with the residual fused in:
+//   r_i = b_i - (A x)_i;   d_i = c1 d_i + c2 dinv_i r_i   (old d unread when c1 = 0);   xout_i = x_i + d_i
+// xout is a different array from x (rows read their neighbours' old x). One pass over A: reads x
+// (gathered), b, dinv, d; writes d, xout: 12 nnz + 4 (n + 1) + 56n bytes.  (CSR)
+extern "C" __global__ void solvent_csr_smoother_step(int n, const int* __restrict__ rp, const int* __restrict__ ci,
+                                                     const double* __restrict__ v, const double* __restrict__ b,
+                                                     const double* __restrict__ x, const double* __restrict__ dinv,
+                                                     double c1, double c2, double* __restrict__ d,
+                                                     double* __restrict__ xout)
+{
+    SOLVENT_FOR(i, n) {
+        const double r = b[i] - csr_row((int)i, rp, ci, v, x);
+        const double di = c1 == 0.0 ? c2 * dinv[i] * r : c1 * d[i] + c2 * dinv[i] * r;
+        d[i] = di;
+        xout[i] = x[i] + di;
+    }
+}
+
+// The same smoother step on the 7-point stencil: 56n bytes.
+extern "C" __global__ void solvent_stencil7_smoother_step(int nx, int ny, int nz, double c, double wx, double wy,
+                                                          double wz, const double* __restrict__ b,
+                                                          const double* __restrict__ x,
+                                                          const double* __restrict__ dinv, double c1, double c2,
+                                                          double* __restrict__ d, double* __restrict__ xout)
+{
+    const long long n = (long long)nx * ny * nz;
+    SOLVENT_FOR(p, n) {
+        const double r = b[p] - stencil7_row(p, nx, ny, nz, c, wx, wy, wz, x);
+        const double di = c1 == 0.0 ? c2 * dinv[p] * r : c1 * d[p] + c2 * dinv[p] * r;
+        d[p] = di;
+        xout[p] = x[p] + di;
+    }
 }

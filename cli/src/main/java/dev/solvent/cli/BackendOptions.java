@@ -15,7 +15,8 @@ final class BackendOptions {
     String backend;
 
     @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
-            description = "Worker threads for the cpu backend; 0 means one per core. Default: ${DEFAULT-VALUE}.")
+            description = "Worker threads of the cpu backend (and of ot's dense kernels); 0 means one per core."
+                    + " Default: ${DEFAULT-VALUE}.")
     int threads;
 
     @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)

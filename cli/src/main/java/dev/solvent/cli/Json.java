@@ -1,14 +1,21 @@
 package dev.solvent.cli;
 
+import com.fasterxml.jackson.jr.ob.JSON;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * A JSON object writer for {@code --json} output: keys in insertion order, strings escaped,
- * non-finite numbers written as null (JSON has no NaN), maps and lists written as nested objects
+ * A JSON object for {@code --json} output, written by jackson-jr on one line: keys in insertion
+ * order, non-finite numbers written as null (JSON has no NaN), maps and lists as nested objects
  * and arrays.
  */
 public final class Json {
+
+    private static final JSON WRITER = JSON.builder().enable(JSON.Feature.WRITE_NULL_PROPERTIES).build();
 
     private final Map<String, Object> fields = new LinkedHashMap<>();
 
@@ -18,7 +25,7 @@ public final class Json {
 
     /**
      * Adds a field: a String, Number, Boolean, null, a double[]/int[] or List written as an array,
-     * or a Map (string keys) written as an object.
+     * or a Map (string keys) written as an object; anything else is written as its toString().
      */
     public Json put(String key, Object value) {
         fields.put(key, value);
@@ -27,89 +34,49 @@ public final class Json {
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder();
-        object(sb, fields);
-        return sb.toString();
-    }
-
-    private static void object(StringBuilder sb, Map<?, ?> map) {
-        sb.append('{');
-        boolean first = true;
-        for (Map.Entry<?, ?> e : map.entrySet()) {
-            if (!first) {
-                sb.append(',');
-            }
-            first = false;
-            string(sb, String.valueOf(e.getKey()));
-            sb.append(':');
-            value(sb, e.getValue());
+        try {
+            return WRITER.asString(plain(fields));
+        } catch (IOException e) {
+            // plain() leaves only maps, lists, strings, numbers, booleans and null: writing them cannot fail.
+            throw new UncheckedIOException(e);
         }
-        sb.append('}');
     }
 
-    private static void value(StringBuilder sb, Object v) {
-        if (v == null) {
-            sb.append("null");
-        } else if (v instanceof Double || v instanceof Float) {
+    /** The value as maps, lists, strings, finite numbers, booleans and nulls. */
+    private static Object plain(Object v) {
+        if (v == null || v instanceof String || v instanceof Boolean) {
+            return v;
+        }
+        if (v instanceof Double || v instanceof Float) {
             double d = ((Number) v).doubleValue();
-            sb.append(Double.isFinite(d) ? Double.toString(d) : "null");
-        } else if (v instanceof Number || v instanceof Boolean) {
-            sb.append(v);
-        } else if (v instanceof Map<?, ?> m) {
-            object(sb, m);
-        } else if (v instanceof java.util.List<?> list) {
-            sb.append('[');
-            for (int i = 0; i < list.size(); i++) {
-                if (i > 0) {
-                    sb.append(',');
-                }
-                value(sb, list.get(i));
+            return Double.isFinite(d) ? v : null;
+        }
+        if (v instanceof Number) {
+            return v;
+        }
+        if (v instanceof Map<?, ?> m) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                out.put(String.valueOf(e.getKey()), plain(e.getValue()));
             }
-            sb.append(']');
-        } else if (v instanceof double[]) {
-            double[] a = (double[]) v;
-            sb.append('[');
-            for (int i = 0; i < a.length; i++) {
-                if (i > 0) {
-                    sb.append(',');
-                }
-                value(sb, a[i]);
+            return out;
+        }
+        List<Object> list = new ArrayList<>();
+        if (v instanceof List<?> l) {
+            for (Object o : l) {
+                list.add(plain(o));
             }
-            sb.append(']');
-        } else if (v instanceof int[]) {
-            int[] a = (int[]) v;
-            sb.append('[');
-            for (int i = 0; i < a.length; i++) {
-                if (i > 0) {
-                    sb.append(',');
-                }
-                sb.append(a[i]);
+        } else if (v instanceof double[] a) {
+            for (double d : a) {
+                list.add(plain(d));
             }
-            sb.append(']');
+        } else if (v instanceof int[] a) {
+            for (int i : a) {
+                list.add(i);
+            }
         } else {
-            string(sb, v.toString());
+            return v.toString();
         }
-    }
-
-    private static void string(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        sb.append('"');
+        return list;
     }
 }

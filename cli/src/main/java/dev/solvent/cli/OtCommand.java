@@ -1,7 +1,6 @@
 package dev.solvent.cli;
 
 import dev.solvent.backend.Backend;
-import dev.solvent.backend.Backends;
 import dev.solvent.ot.GroundCost;
 import dev.solvent.ot.OtResult;
 import dev.solvent.ot.Sinkhorn;
@@ -10,6 +9,7 @@ import dev.solvent.ot.SinkhornOptions;
 import dev.solvent.ot.SnsOptions;
 import dev.solvent.ot.TransportProblem;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -26,62 +26,71 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "ot", mixinStandardHelpOptions = true,
         description = {"Entropic optimal transport: Sinkhorn or Sinkhorn-Newton-Sparse (SNS).",
-                "Exits 3 when the solve stops without converging (the result is still printed).",
-                "Between two DOTmark CSV images (grid cost scaled to [0,1] unless --no-scale),",
-                "or on a random assignment problem (uniform marginals, costs uniform in [0,1])."})
+                "Between two images in DOTmark's CSV format (the grid cost scaled to [0, 1] unless --no-scale), or on"
+                        + " a random assignment problem (uniform marginals, costs uniform in [0, 1]).",
+                "The dense kernels run on the CPU's threads (--threads); SNS's conjugate gradient runs on --backend;"
+                        + " with --backend cuda the dense kernels run on the GPU too.",
+                "Exits 3 when the solve stops without converging (the result is still printed)."})
 public final class OtCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--source", paramLabel = "CSV", description = "source image (DOTmark CSV)")
+    @Option(names = "--source", paramLabel = "CSV", description = "Source image (DOTmark CSV).")
     Path source;
 
-    @Option(names = "--target", paramLabel = "CSV", description = "target image (DOTmark CSV)")
+    @Option(names = "--target", paramLabel = "CSV", description = "Target image (DOTmark CSV).")
     Path target;
 
     @Option(names = "--random-assignment", paramLabel = "N",
-            description = "random assignment problem of size N instead of images")
+            description = "A random assignment problem of size N instead of images.")
     Integer randomAssignment;
 
-    @Option(names = "--seed", defaultValue = "1", description = "seed of the random costs (default ${DEFAULT-VALUE})")
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "SEED",
+            description = "Seed of the random costs. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--cost", defaultValue = "sqeuclidean",
-            description = "ground cost between pixels: sqeuclidean or euclidean (default ${DEFAULT-VALUE})")
+    @Option(names = "--cost", defaultValue = "sqeuclidean", paramLabel = "NAME",
+            description = "Ground cost between pixels: sqeuclidean or euclidean. Default: ${DEFAULT-VALUE}.")
     String cost;
 
-    @Option(names = "--no-scale", description = "do not scale the grid cost to [0,1]")
+    @Option(names = "--no-scale", description = "Do not scale the grid cost to [0, 1].")
     boolean noScale;
 
-    @Option(names = "--eta", defaultValue = "1200", description = "inverse temperature (default ${DEFAULT-VALUE})")
+    @Option(names = "--eta", defaultValue = "1200", paramLabel = "ETA",
+            description = "Inverse temperature of the entropic regularisation. Default: ${DEFAULT-VALUE}.")
     double eta;
 
-    @Option(names = "--method", defaultValue = "sns", description = "sinkhorn or sns (default ${DEFAULT-VALUE})")
+    @Option(names = "--method", defaultValue = "sns", paramLabel = "NAME",
+            description = "sinkhorn or sns (Sinkhorn-Newton-Sparse). Default: ${DEFAULT-VALUE}.")
     String method;
 
-    @Option(names = "--tol", defaultValue = "1e-12",
-            description = "tolerance on ||P1-r||_1 + ||P^T1-c||_1 (default ${DEFAULT-VALUE})")
-    double tol;
+    @Option(names = "--atol", defaultValue = "1e-12", paramLabel = "ATOL",
+            description = "Stop when the marginal error ||P 1 - r||_1 + ||P^T 1 - c||_1 <= ATOL (the marginals"
+                    + " sum to 1). Default: ${DEFAULT-VALUE}.")
+    double atol;
+
+    /** The earlier spelling, kept so that scripts keep working. */
+    @Option(names = "--tol", hidden = true, paramLabel = "ATOL")
+    Double legacyTol;
+
+    /** The marginal-error tolerance, under either spelling. */
+    double tol() {
+        return legacyTol != null ? legacyTol : atol;
+    }
 
     @Option(names = "--max-iterations", paramLabel = "N",
-            description = "iteration limit: Sinkhorn iterations, or Newton steps for sns")
+            description = "Iteration limit: Sinkhorn iterations, or Newton steps for sns. Default: the method's own.")
     Integer maxIterations;
 
-    @Option(names = "--time-limit", paramLabel = "SECONDS", description = "wall-time limit of the solve")
+    @Option(names = "--time-limit", paramLabel = "TIME", converter = Durations.Seconds.class,
+            description = "Wall-time limit of the solve: seconds, or a duration such as 90s, 20m or 1h. Default: none.")
     Double timeLimit;
 
-    @Option(names = "--threads", paramLabel = "N",
-            description = "threads of the CPU dense kernels and of the cpu backend (default: all processors)")
-    Integer threads;
+    @Mixin
+    BackendOptions backendOptions;
 
-    @Option(names = "--backend", defaultValue = "cpu", paramLabel = "NAME",
-            description = "where SNS's conjugate gradient runs: cpu (multithreaded), reference (single-threaded), "
-                    + "cuda (dense kernels on the GPU too, for both methods; never run on a GPU yet), or auto. "
-                    + "Default: ${DEFAULT-VALUE}.")
-    String backend;
-
-    @Option(names = "--json", description = "print one JSON object")
+    @Option(names = "--json", description = "Print one JSON object instead of the text report.")
     boolean json;
 
     @Override
@@ -90,35 +99,32 @@ public final class OtCommand implements Callable<Integer> {
         if (!m.equals("sinkhorn") && !m.equals("sns")) {
             throw new ParameterException(spec.commandLine(), "unknown method '" + method + "': expected sinkhorn or sns");
         }
-        if (threads != null && (threads < 1 || threads > BackendOptions.MAX_THREADS)) {
-            throw new ParameterException(spec.commandLine(), "--threads must be 1 to " + BackendOptions.MAX_THREADS
-                    + ", got " + threads);
-        }
-        BackendOptions.checkBackendName(spec, backend);
+        backendOptions.validate();
+        Integer threads = backendOptions.threads > 0 ? backendOptions.threads : null;
         GroundCost ground;
         try {
             ground = GroundCost.parse(cost);
             if (!(eta > 0) || Double.isInfinite(eta)) {
                 throw new IllegalArgumentException("--eta must be finite and positive, got " + eta);
             }
-            options(m);   // the method's options, checked before any work
+            options(m, threads);   // the method's options, checked before any work
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         TransportProblem problem = problem(ground);
         OtResult result;
         // Made before the solve so that an unusable backend (cuda without a GPU) fails at once, in one line.
-        try (Backend b = Backends.byName(backend, threads == null ? 0 : threads)) {
-            result = solve(m, problem, b);
+        try (Backend b = backendOptions.create()) {
+            result = solve(m, problem, b, threads);
         }
         print(problem, result);
         return result.converged() ? 0 : SolventCommand.EXIT_NOT_CONVERGED;
     }
 
     /** The options of the chosen method from the command line (IllegalArgumentException if invalid). */
-    private Object options(String m) {
+    private Object options(String m, Integer threads) {
         if (m.equals("sinkhorn")) {
-            SinkhornOptions o = SinkhornOptions.defaults().withTolerance(tol);
+            SinkhornOptions o = SinkhornOptions.defaults().withTolerance(tol());
             if (maxIterations != null) {
                 o = o.withMaxIterations(maxIterations);
             }
@@ -130,7 +136,7 @@ public final class OtCommand implements Callable<Integer> {
             }
             return o;
         }
-        SnsOptions o = SnsOptions.defaults().withTolerance(tol);
+        SnsOptions o = SnsOptions.defaults().withTolerance(tol());
         if (maxIterations != null) {
             o = o.withMaxNewtonIterations(maxIterations);
         }
@@ -143,8 +149,8 @@ public final class OtCommand implements Callable<Integer> {
         return o;
     }
 
-    private OtResult solve(String m, TransportProblem problem, Backend b) {
-        Object o = options(m);
+    private OtResult solve(String m, TransportProblem problem, Backend b, Integer threads) {
+        Object o = options(m, threads);
         return o instanceof SinkhornOptions s ? new Sinkhorn(s, b).solve(problem)
                 : new SinkhornNewtonSparse((SnsOptions) o, b).solve(problem);
     }
@@ -193,7 +199,7 @@ public final class OtCommand implements Callable<Integer> {
                     .toString());
         } else {
             out.printf(Locale.ROOT, "%s: %s, marginal error %.3e (tolerance %.1e)%n", r.method(), r.reason(),
-                    r.marginalError(), tol);
+                    r.marginalError(), tol());
             out.printf(Locale.ROOT, "  problem: %d x %d bins with mass, eta %s%n", problem.n(), problem.m(), problem.eta());
             out.printf(Locale.ROOT, "  iterations: %d Sinkhorn + %d Newton (%d CG)%n", r.sinkhornIterations(),
                     r.newtonIterations(), r.cgIterations());

@@ -25,79 +25,97 @@ import picocli.CommandLine.Spec;
  * line, checkpointing every {@code --checkpoint-every} steps, and resuming with {@code --resume}.
  */
 @Command(name = "train-dcdm", mixinStandardHelpOptions = true,
-        description = "Train a Deep Conjugate Direction Method network on fluid pressure problems.")
+        description = {"Train a Deep Conjugate Direction Method network on fluid pressure problems.",
+            "The model it writes is used by solve --solver dcdm --model M.json."})
 public final class TrainDcdmCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--grid", split = ",", description = "training grid size n (n^3 cells, even), or several"
-            + " (16,32: --domains domains of each size, sampled in turn; default 16)")
+    @Option(names = "--grid", split = ",", paramLabel = "N[,N...]", hideParamSyntax = true,
+            description = "Training grid size n (n^3 cells, even), or several (16,32: --domains domains of each size,"
+                    + " sampled in turn). Default: 16.")
     int[] grids = {16};
 
-    @Option(names = "--domains", description = "number of obstacle domains to train on (default ${DEFAULT-VALUE})")
+    @Option(names = "--domains", paramLabel = "N", description = "Obstacle domains to train on (per grid size). Default: ${DEFAULT-VALUE}.")
     int domains = 4;
 
-    @Option(names = "--domain-seed", description = "seed of the first domain (default ${DEFAULT-VALUE})")
+    @Option(names = "--domain-seed", paramLabel = "SEED", description = "Seed of the first domain. Default: ${DEFAULT-VALUE}.")
     long domainSeed = 1;
 
-    @Option(names = "--channels", description = "feature channels (default ${DEFAULT-VALUE}, the paper's)")
+    @Option(names = "--channels", paramLabel = "N", description = "Feature channels (the paper's: 16). Default: ${DEFAULT-VALUE}.")
     int channels = 16;
 
-    @Option(names = "--blocks", split = ",", description = "residual pairs before pooling, coarse, after (default 2,3,2)")
+    @Option(names = "--blocks", split = ",", paramLabel = "B,C,A", hideParamSyntax = true,
+            description = "Residual pairs before pooling, on the coarse grid, and after. Default: 2,3,2.")
     int[] blocks = {2, 3, 2};
 
-    @Option(names = "--levels", description = "pooling levels: 1 (the paper's), a fixed number, or auto (as many as the"
-            + " grid allows, mid blocks shared across levels; default ${DEFAULT-VALUE})")
+    @Option(names = "--levels", paramLabel = "N|auto",
+            description = "Pooling levels: 1 (the paper's), a fixed number, or auto (as many as the grid allows,"
+                    + " mid blocks shared across levels). Default: ${DEFAULT-VALUE}.")
     String levels = "1";
 
-    @Option(names = "--mid-blocks", description = "residual pairs before and after pooling at each intermediate level"
-            + " (shared weights; needs --levels other than 1; default ${DEFAULT-VALUE})")
+    @Option(names = "--mid-blocks", paramLabel = "N",
+            description = "Residual pairs before and after pooling at each intermediate level (shared weights; needs"
+                    + " --levels other than 1). Default: ${DEFAULT-VALUE}.")
     int midBlocks = 0;
 
-    @Option(names = "--upsample-gain", description = "factor on every upsampled correction (default 1 with one level, 4 with more)")
+    @Option(names = "--upsample-gain", paramLabel = "G",
+            description = "Factor on every upsampled correction. Default: 1 with one level, 4 with more.")
     Double upsampleGain;
 
-    @Option(names = "--lanczos-steps", description = "Lanczos steps per domain (default ${DEFAULT-VALUE})")
+    @Option(names = "--lanczos-steps", paramLabel = "N", description = "Lanczos steps per domain. Default: ${DEFAULT-VALUE}.")
     int lanczosSteps = 300;
 
-    @Option(names = "--low-fraction", description = "fraction of lowest Ritz vectors boosted (default ${DEFAULT-VALUE})")
+    @Option(names = "--low-fraction", paramLabel = "F", description = "Fraction of the lowest Ritz vectors boosted. Default: ${DEFAULT-VALUE}.")
     double lowFraction = 0.55;
 
-    @Option(names = "--low-boost", description = "boost factor of the low Ritz vectors (default ${DEFAULT-VALUE})")
+    @Option(names = "--low-boost", paramLabel = "B", description = "Boost factor of the low Ritz vectors. Default: ${DEFAULT-VALUE}.")
     double lowBoost = 9.0;
 
-    @Option(names = "--lr", description = "Adam learning rate (default 1e-4, the paper's; with --resume the"
-            + " checkpoint's unless given)")
+    @Option(names = "--lr", paramLabel = "RATE",
+            description = "Adam learning rate. Default: 1e-4 (the paper's), or the checkpoint's with --resume.")
     Double lr;
 
-    @Option(names = "--batch", description = "samples per step (default ${DEFAULT-VALUE})")
+    @Option(names = "--batch", paramLabel = "N", description = "Samples per step. Default: ${DEFAULT-VALUE}.")
     int batch = 10;
 
-    @Option(names = "--steps", description = "total optimisation steps, counting those before a resume (default ${DEFAULT-VALUE})")
+    @Option(names = "--steps", paramLabel = "N",
+            description = "Total optimisation steps, counting those before a resume. Default: ${DEFAULT-VALUE}.")
     long steps = 1000;
 
-    @Option(names = "--time-limit", description = "stop after this many minutes (checkpoint and model saved); 0 = none")
+    @Option(names = "--time-limit", paramLabel = "TIME", converter = Durations.Minutes.class,
+            description = "Stop after this long (checkpoint and model saved): minutes, or a duration such as 90s,"
+                    + " 20m or 2h. Default: none.")
     double timeLimitMinutes = 0;
 
-    @Option(names = "--checkpoint-dir", description = "folder for checkpoints (default ${DEFAULT-VALUE})")
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Folder for checkpoints. Default: ${DEFAULT-VALUE}.")
     Path checkpointDir = Path.of("dcdm-checkpoint");
 
-    @Option(names = "--checkpoint-every", description = "steps between checkpoints (default ${DEFAULT-VALUE})")
+    @Option(names = "--checkpoint-every", paramLabel = "N", description = "Steps between checkpoints. Default: ${DEFAULT-VALUE}.")
     long checkpointEvery = 50;
 
-    @Option(names = "--resume", description = "continue from the checkpoint in --checkpoint-dir")
+    @Option(names = "--resume", description = "Continue from the checkpoint in --checkpoint-dir.")
     boolean resume;
 
-    @Option(names = {"-o", "--output"}, description = "model description to write (NAME.json plus NAME.safetensors; default ${DEFAULT-VALUE})")
+    @Option(names = {"-o", "--out"}, paramLabel = "M.json",
+            description = "The model to write: M.json (its description) beside M.safetensors (its weights); use it"
+                    + " with solve --solver dcdm --model M.json. Default: ${DEFAULT-VALUE}.")
     Path output = Path.of("dcdm-model.json");
 
-    @Option(names = "--seed", description = "seed of the weights and the data (default ${DEFAULT-VALUE})")
+    /** The earlier spelling, kept so that scripts keep working. */
+    @Option(names = "--output", hidden = true, paramLabel = "M.json")
+    Path legacyOutput;
+
+    @Option(names = "--seed", paramLabel = "SEED", description = "Seed of the weights and the data. Default: ${DEFAULT-VALUE}.")
     long seed = 1;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec == null ? new PrintWriter(System.out, true) : spec.commandLine().getOut();
+        if (legacyOutput != null) {
+            output = legacyOutput;
+        }
         validate();
         // Hours of training must not end in a file that cannot be written: check the outputs first.
         checkOutputs();

@@ -19,8 +19,8 @@ import java.util.concurrent.Callable;
  * {@code solvent tune-demo}: runs one of the "Learning to Relax" experiments and prints the
  * comparison of fixed omegas, the best fixed omega in hindsight, the instance-optimal omega and the
  * bandit tuners (Tsallis-INF, Tsallis-INF-CB, ChebCB). The defaults (1000 rounds of the
- * high-variance Laplacian experiment, one seed) take seconds; {@code BanditReport} runs the full
- * versions.
+ * high-variance Laplacian experiment, one seed) take seconds; the report generator
+ * {@code dev.solvent.reports.BanditReport} (module jmh) runs the full versions.
  */
 @Command(name = "tune-demo", mixinStandardHelpOptions = true,
         description = "Compare bandit tuning of the SOR/SSOR relaxation factor with fixed and per-instance omegas.")
@@ -35,30 +35,31 @@ public final class TuneDemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--experiment", defaultValue = "laplacian",
-            description = "laplacian (SOR on a 10x10 Laplacian + c I) or heat (SSOR-PCG on Crank-Nicolson steps). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--experiment", paramLabel = "NAME", defaultValue = "laplacian",
+            description = "The experiment: laplacian (SOR on a 10x10 Laplacian + c I) or heat (SSOR-PCG on Crank-Nicolson"
+                    + " steps). Default: ${DEFAULT-VALUE}.")
     Experiment experiment;
 
-    @Option(names = "--rounds", defaultValue = "1000",
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "1000",
             description = "Systems per sequence (time steps for heat). Default: ${DEFAULT-VALUE}.")
     int rounds;
 
-    @Option(names = "--seeds", defaultValue = "1", description = "Number of seeds (laplacian). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seeds", paramLabel = "N", defaultValue = "1", description = "Number of seeds (laplacian). Default: ${DEFAULT-VALUE}.")
     int seeds;
 
-    @Option(names = "--seed", defaultValue = "1", description = "First seed. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "1", description = "First seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--offsets", defaultValue = "high",
+    @Option(names = "--offsets", paramLabel = "NAME", defaultValue = "high",
             description = "Offset distribution for laplacian: high, low or both. Default: ${DEFAULT-VALUE}.")
     OffsetChoice offsets;
 
-    @Option(names = "--nx", defaultValue = "50",
+    @Option(names = "--nx", paramLabel = "NX", defaultValue = "50",
             description = "Grid intervals per side for heat ((nx-1)^2 unknowns). Default: ${DEFAULT-VALUE}.")
     int nx;
 
     @Option(names = "--no-instance-optimal", negatable = false,
-            description = "heat: skip the per-step search (it costs about 12 solves per step).")
+            description = "Skip the heat experiment's per-step search of the best omega (it costs about 12 solves per step).")
     boolean noInstanceOptimal;
 
     @Option(names = "--json", description = "One JSON object per table row instead of the table.")

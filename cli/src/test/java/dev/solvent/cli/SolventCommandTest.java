@@ -183,8 +183,12 @@ class SolventCommandTest {
         Run bad = run("ot", "--random-assignment", "30", "--backend", "gpu");
         assertEquals(2, bad.status());
         assertOneLineError(bad, "unknown backend 'gpu'");
-        Run zero = run("ot", "--random-assignment", "30", "--threads", "0");
-        assertEquals(2, zero.status());
+        // 0 threads means one per core, as for every command; a negative count is a usage error.
+        Run zero = run("ot", "--random-assignment", "30", "--eta", "20", "--threads", "0", "--json");
+        assertEquals(0, zero.status(), zero.err());
+        Run negative = run("ot", "--random-assignment", "30", "--threads", "-1");
+        assertEquals(2, negative.status());
+        assertOneLineError(negative, "--threads must be 0");
     }
 
     @Test

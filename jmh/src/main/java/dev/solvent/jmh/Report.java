@@ -1,5 +1,6 @@
 package dev.solvent.jmh;
 
+import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,13 +16,13 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * Turns the JMH JSON files of a {@code jmh/run.sh} run into {@code docs/benchmarks.md}: machine,
+ * Turns the JMH JSON files of a {@code jmh/run.sh} run into {@code benchmarks.md}: machine,
  * date, JDK and commands; every figure with JMH's error (the 99.9% confidence half-width); effective
  * bandwidths from the bytes each kernel must move; and the ratios ours / peer and ours / floor,
  * against the project's targets.
  *
  * <pre>
- *   java -cp jmh/target/benchmarks.jar dev.solvent.jmh.Report --out docs/benchmarks.md
+ *   java -cp jmh/target/benchmarks.jar dev.solvent.jmh.Report --out DIR/benchmarks.md
  *        [--commands FILE] [--note TEXT] results1.json results2.json ...
  * </pre>
  *
@@ -104,7 +105,7 @@ public final class Report {
         List<Result> results = new ArrayList<>();
         String jdk = "";
         for (Path p : inputs) {
-            Object parsed = JsonReader.parse(Files.readString(p, StandardCharsets.UTF_8));
+            Object parsed = readJson(Files.readString(p, StandardCharsets.UTF_8), p.toString());
             for (Object o : (List<?>) parsed) {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> entry = (Map<String, Object>) o;
@@ -120,6 +121,26 @@ public final class Report {
             Files.writeString(out, text, StandardCharsets.UTF_8);
             System.err.println("wrote " + out);
         }
+    }
+
+    /** A JMH result file's JSON (jackson-jr): objects as maps, arrays as lists. */
+    static Object readJson(String text, String what) {
+        try {
+            return JSON.std.anyFrom(text);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(what + ": not a JMH JSON result file: " + e.getMessage(), e);
+        }
+    }
+
+    /** A JSON number, or one of the strings JMH writes for non-finite values ("NaN", "Infinity"), as a double. */
+    static double number(Object value) {
+        if (value instanceof Number n) {
+            return n.doubleValue();
+        }
+        if (value instanceof String s) {
+            return Double.parseDouble(s);
+        }
+        throw new IllegalArgumentException("not a number: " + value);
     }
 
     static Result toResult(Map<String, Object> entry) {
@@ -141,11 +162,11 @@ public final class Report {
         Object secondary = entry.get("secondaryMetrics");
         if (secondary instanceof Map && ((Map<?, ?>) secondary).get("iterations") instanceof Map) {
             Map<?, ?> it = (Map<?, ?>) ((Map<?, ?>) secondary).get("iterations");
-            perIt = JsonReader.number(it.get("score"));
-            perItErr = JsonReader.number(it.get("scoreError"));
+            perIt = number(it.get("score"));
+            perItErr = number(it.get("scoreError"));
         }
-        return new Result(cls, method, params, JsonReader.number(primary.get("score")),
-                JsonReader.number(primary.get("scoreError")), (String) primary.get("scoreUnit"), perIt, perItErr);
+        return new Result(cls, method, params, number(primary.get("score")),
+                number(primary.get("scoreError")), (String) primary.get("scoreUnit"), perIt, perItErr);
     }
 
     /** CPU model and core count from /proc/cpuinfo where present, else what the JVM says. */
@@ -282,7 +303,8 @@ public final class Report {
         line("- **JDK:** " + jdk);
         line("- **Error bars:** JMH's 99.9% confidence half-width; ratios carry both errors in quadrature.");
         line("  With one fork and few iterations they are wide; a figure whose error exceeds a quarter of it");
-        line("  means the machine was busy.");
+        line("  means the machine was busy. A target is **met** or **missed** only when the whole error bar");
+        line("  lies on one side of it; otherwise it is **undecided**.");
         line("");
         if (!commands.isEmpty()) {
             line("Commands:");
@@ -368,14 +390,14 @@ public final class Report {
         if (csr != null && triad.present()) {
             Figure f = gbs(spmvBytes("csr", 128), time(csr)).over(triad);
             targets.add(new String[] {"CSR SpMV at 128^3 reaches >= 75% of triad bandwidth", pct(f),
-                    verdict(f.value >= 0.75, f.value / 0.75, "of the target")});
+                    atLeast(f, 0.75)});
         } else {
             targets.add(new String[] {"CSR SpMV at 128^3 reaches >= 75% of triad bandwidth", "not run", "unknown"});
         }
         if (csr != null && stencil != null) {
             Figure f = time(csr).over(time(stencil));
             targets.add(new String[] {"stencil SpMV >= 2x faster than CSR SpMV (128^3)", ratio(f),
-                    verdict(f.value >= 2.0, f.value / 2.0, "of the target")});
+                    atLeast(f, 2.0)});
         } else {
             targets.add(new String[] {"stencil SpMV >= 2x faster than CSR SpMV (128^3)", "not run", "unknown"});
         }
@@ -407,7 +429,7 @@ public final class Report {
             Figure floor = triad.inverse().times(cgIterationBytes("csr", 128) / 1e6);
             Figure f = time(cg).over(floor);
             targets.add(new String[] {"CG iteration (CSR, 128^3) <= 1.3x its bandwidth floor", ratio(f),
-                    verdict(f.value <= 1.3, 1.3 / f.value, "of the allowed time")});
+                    atMost(f, 1.3)});
         } else {
             targets.add(new String[] {"CG iteration (CSR, 128^3) <= 1.3x its bandwidth floor", "not run", "unknown"});
         }
@@ -456,7 +478,7 @@ public final class Report {
             if (ours != null && peer != null) {
                 Figure f = perIteration(peer).over(perIteration(ours));
                 targets.add(new String[] {"CG per iteration >= 2.5x faster than " + lib[1] + " (64^3, full solve)",
-                        ratio(f), verdict(f.value >= 2.5, f.value / 2.5, "of the target")});
+                        ratio(f), atLeast(f, 2.5)});
             }
         }
     }
@@ -494,8 +516,7 @@ public final class Report {
                     Figure f = perIteration(peer).over(perIteration(ours));
                     targets.add(new String[] {"CG per iteration >= 2.5x faster than " + lib[1] + " (" + ours.param("grid")
                             + "^3, " + ours.param("cap") + " iterations)", ratio(f),
-                            verdict(f.value >= 2.5, f.value / 2.5, "of the target")
-                                    + reach(peer, Integer.parseInt(ours.param("grid")))});
+                            atLeast(f, 2.5) + reach(peer, Integer.parseInt(ours.param("grid")))});
                 }
             }
         }
@@ -525,12 +546,13 @@ public final class Report {
         line("  part of x, or write-allocate reads that the hardware adds, are not credited. A kernel above");
         line("  100% of the triad is reading from cache; a CSR SpMV at 128^3 moves about 200 MB per product,");
         line("  far beyond any cache here.");
-        line("- The targets are for 2 threads, the cores of the development and CI machines. On a machine");
-        line("  busy with other work, thread scaling suffers first: compare the 1- and 2-thread rows.");
+        line("- The targets are stated for 2 threads. On a machine busy with other work, thread scaling");
+        line("  suffers first: compare the 1- and 2-thread rows.");
         line("- The peers are single-threaded libraries; \"speed-up\" includes our use of the second core.");
         line("  The 1-thread rows show how much comes from the kernels alone.");
-        line("- Reproduce with `jmh/run.sh` (builds if needed; quick settings, about 10 minutes on 2 cores), or");
-        line("  run any benchmark directly: `java -jar jmh/target/benchmarks.jar SpmvBenchmark -p grid=128`.");
+        line("- Reproduce with `jmh/run.sh --out DIR` (builds if needed; quick settings, about 10 minutes on 2 cores;");
+        line("  it writes DIR/benchmarks.md, by default under jmh/target/report), or run any benchmark directly:");
+        line("  `java -jar jmh/target/benchmarks.jar SpmvBenchmark -p grid=128`.");
     }
 
     // ---- formatting ---------------------------------------------------------------------------
@@ -542,8 +564,30 @@ public final class Report {
         return String.valueOf(Math.round(r.score / r.perIteration));
     }
 
-    private static String verdict(boolean met, double factor, String of) {
-        return (met ? "**met**" : "**missed**") + String.format(Locale.ROOT, " (%.1f%% %s)", 100 * factor, of);
+    /**
+     * The verdict on a target {@code value >= target}: met only when the whole error bar lies at or
+     * above it, missed only when the whole bar lies below it; otherwise the measurement cannot tell
+     * (and without an error bar it cannot either).
+     */
+    static String atLeast(Figure f, double target) {
+        return verdict(f.value - f.error >= target, f.value + f.error < target, f.value / target, "of the target");
+    }
+
+    /** The verdict on a target {@code value <= target}, by the same rule as {@link #atLeast}. */
+    static String atMost(Figure f, double target) {
+        return verdict(f.value + f.error <= target, f.value - f.error > target, target / f.value, "of the allowed time");
+    }
+
+    private static String verdict(boolean met, boolean missed, double factor, String of) {
+        String share = String.format(Locale.ROOT, "%.1f%% %s", 100 * factor, of);
+        if (met) {
+            return "**met** (" + share + ")";
+        }
+        if (missed) {
+            return "**missed** (" + share + ")";
+        }
+        // NaN comparisons are false: no error bar, no verdict.
+        return "**undecided**: the error bar spans the target (" + share + "); a quieter or longer run can tell";
     }
 
     static String fmt(Figure f) {

@@ -13,13 +13,16 @@ class ReportTest {
 
     @Test
     void readsJsonAsJmhWritesIt() {
-        Object v = JsonReader.parse("[{\"a\": \"x\\\"y\\u0041\", \"b\": [1, -2.5e3, true, null], \"c\": {}, \"d\": \"NaN\"}]");
+        Object v = Report.readJson("[{\"a\": \"x\\\"y\\u0041\", \"b\": [1, -2.5e3, true, null], \"c\": {}, \"d\": \"NaN\"}]", "t");
         Map<?, ?> m = (Map<?, ?>) ((List<?>) v).get(0);
         assertEquals("x\"yA", m.get("a"));
-        assertEquals(List.of(1.0, -2500.0, true), ((List<?>) m.get("b")).subList(0, 3));
-        assertTrue(Double.isNaN(JsonReader.number(m.get("d"))));
-        assertThrows(IllegalArgumentException.class, () -> JsonReader.parse("{\"a\": 1"));
-        assertThrows(IllegalArgumentException.class, () -> JsonReader.parse("[1] x"));
+        List<?> b = (List<?>) m.get("b");
+        assertEquals(1.0, Report.number(b.get(0)));
+        assertEquals(-2500.0, Report.number(b.get(1)));
+        assertEquals(true, b.get(2));
+        assertTrue(Double.isNaN(Report.number(m.get("d"))));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Report.readJson("{\"a\": 1", "r.json"));
+        assertTrue(e.getMessage().startsWith("r.json: "), e.getMessage());
     }
 
     @Test
@@ -61,7 +64,7 @@ class ReportTest {
                 entry("CommonsMathSolveBenchmark.solve", "\"grid\": \"64\", \"pc\": \"none\", \"cap\": \"0\"", 2000, 10, 10.0))
                 + "]";
         List<Report.Result> results = new ArrayList<>();
-        for (Object o : (List<?>) JsonReader.parse(json)) {
+        for (Object o : (List<?>) Report.readJson(json, "t")) {
             @SuppressWarnings("unchecked")
             Map<String, Object> e = (Map<String, Object>) o;
             results.add(Report.toResult(e));
@@ -86,6 +89,19 @@ class ReportTest {
             c++;
         }
         return c;
+    }
+
+    /** A verdict only when the whole error bar lies on one side of the target (docs/benchmarks.md had 3.05x +- 2.62 as met). */
+    @Test
+    void verdictsNeedTheWholeErrorBarOnOneSide() {
+        assertTrue(Report.atLeast(new Report.Figure(3.05, 2.62), 2.5).startsWith("**undecided**"));
+        assertTrue(Report.atLeast(new Report.Figure(3.05, 0.5), 2.5).startsWith("**met** (122.0% of the target)"));
+        assertTrue(Report.atLeast(new Report.Figure(2.0, 0.4), 2.5).startsWith("**missed** (80.0% of the target)"));
+        assertTrue(Report.atLeast(new Report.Figure(2.49, 0.32), 2.5).startsWith("**undecided**"));
+        assertTrue(Report.atMost(new Report.Figure(0.98, 0.44), 1.3).startsWith("**undecided**"));
+        assertTrue(Report.atMost(new Report.Figure(1.0, 0.1), 1.3).startsWith("**met**"));
+        assertTrue(Report.atMost(new Report.Figure(1.6, 0.1), 1.3).startsWith("**missed**"));
+        assertTrue(Report.atLeast(new Report.Figure(3.0, Double.NaN), 2.5).startsWith("**undecided**"), "no error bar");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.solvent.dcdm;
 
 import dev.solvent.gen.FluidGrid;
+import dev.solvent.gen.GridLayout;
 
 /**
  * Where each unknown of a pressure system lives on the network's grid: the cell grid padded by
@@ -41,6 +42,11 @@ public final class GridMap {
     /** The map of a {@link FluidGrid}'s pressure unknowns (its {@code fluidCells()} numbering). */
     public static GridMap of(FluidGrid g) {
         return new GridMap(3, g.nx(), g.ny(), g.nz(), g.fluidCells());
+    }
+
+    /** The map of any grid layout (for example one read from a Matrix Market file's comments). */
+    public static GridMap of(GridLayout layout) {
+        return new GridMap(layout.dimensions(), layout.nx(), layout.ny(), layout.nz(), layout.cellOfUnknown());
     }
 
     /** Every cell of a full 3D box is an unknown (for {@code poisson3d}-style problems). */

@@ -1,302 +1,143 @@
 package dev.solvent.dcdm;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.jr.ob.JSON;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The small JSON reader and writer the model files need (no dependency): objects become
- * {@code LinkedHashMap<String, Object>}, arrays {@code List<Object>}, numbers {@code Double} (or
- * {@code Long} when integral and written without fraction or exponent), plus String, Boolean, null.
- * Arrays and objects nest at most {@value #MAX_DEPTH} levels deep (a model description needs
- * five), so a hostile file cannot exhaust the stack.
+ * JSON for the model files (the description and the safetensors header), through jackson-jr.
+ * Values come back as {@code LinkedHashMap<String, Object>} (keys in file order), {@code List<Object>},
+ * {@code Long} (integral numbers), {@code Double} (the others), String, Boolean and null; non-finite
+ * doubles are written as null (JSON has no NaN).
  */
 final class JsonText {
 
-    /** Deepest nesting of arrays and objects accepted. */
-    static final int MAX_DEPTH = 256;
+    /**
+     * The deepest nesting accepted. Model descriptions and safetensors headers are a few levels
+     * deep; anything deeper is refused with an error naming the file instead of being recursed into.
+     */
+    static final int MAX_NESTING = 64;
 
-    private final String s;
-    private int pos;
-    private int depth;
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
+            .build();
 
-    private JsonText(String s) {
-        this.s = s;
+    private static final JSON JSON_IO = JSON.builder(FACTORY)
+            .disable(JSON.Feature.USE_DEFERRED_MAPS)
+            .enable(JSON.Feature.FAIL_ON_DUPLICATE_MAP_KEYS)
+            .enable(JSON.Feature.WRITE_NULL_PROPERTIES)
+            .build();
+
+    /** Two-space indentation, {@code "key": value}, arrays on one line, {@code {}} and {@code []} when empty. */
+    private static final JSON PRETTY = JSON_IO.with(new DefaultPrettyPrinter(Separators.createDefaultInstance()
+                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                    .withArrayValueSpacing(Separators.Spacing.AFTER)
+                    .withObjectEmptySeparator("")
+                    .withArrayEmptySeparator(""))
+            .withArrayIndenter(DefaultPrettyPrinter.NopIndenter.instance))
+            .with(JSON.Feature.PRETTY_PRINT_OUTPUT);
+
+    private JsonText() {
     }
 
-    /** Parses one JSON value; {@code what} names the source in error messages. */
+    /**
+     * Parses one JSON value; {@code what} names the source in error messages, which also give the
+     * character position of the problem.
+     *
+     * @throws IllegalArgumentException for malformed JSON, duplicate keys or nesting deeper than
+     *     {@link #MAX_NESTING}
+     */
     static Object parse(String text, String what) {
-        JsonText p = new JsonText(text);
-        p.skip();
-        Object v = p.value(what);
-        p.skip();
-        if (p.pos != text.length()) {
-            throw p.error(what, "unexpected text after the JSON value");
+        try (JsonParser parser = FACTORY.createParser(text)) {
+            try {
+                Object value = JSON_IO.anyFrom(parser);
+                if (parser.nextToken() != null) {
+                    throw error(what, parser, "unexpected text after the JSON value");
+                }
+                return normalise(value);
+            } catch (JsonProcessingException e) {
+                String why = e.getOriginalMessage();
+                throw error(what, parser, why == null ? e.toString() : why.replace('\n', ' '));
+            }
+        } catch (IOException e) {
+            // A String source has no I/O of its own; whatever comes here is a parse problem.
+            throw new IllegalArgumentException(what + ": malformed JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** The error for a problem at the parser's position (where it stopped reading). */
+    private static IllegalArgumentException error(String what, JsonParser parser, String why) {
+        JsonLocation at = parser.currentLocation();
+        return new IllegalArgumentException(what + ": malformed JSON at character " + at.getCharOffset() + " (line "
+                + at.getLineNr() + ", column " + at.getColumnNr() + "): " + why);
+    }
+
+    /** Writes a value built of Map, List, String, Number, Boolean and null, indented when {@code pretty}. */
+    static String write(Object v, boolean pretty) {
+        try {
+            return (pretty ? PRETTY : JSON_IO).asString(forWriting(v));
+        } catch (IOException e) {
+            // Only maps, lists and plain values reach here; writing them to a string cannot fail.
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Mutable containers in file order, and integral numbers as Long. */
+    private static Object normalise(Object v) {
+        if (v instanceof Map<?, ?> m) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                out.put(String.valueOf(e.getKey()), normalise(e.getValue()));
+            }
+            return out;
+        }
+        if (v instanceof List<?> l) {
+            List<Object> out = new ArrayList<>(l.size());
+            for (Object o : l) {
+                out.add(normalise(o));
+            }
+            return out;
+        }
+        if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            return ((Number) v).longValue();
+        }
+        if (v instanceof BigInteger || v instanceof BigDecimal || v instanceof Float) {
+            return ((Number) v).doubleValue();
         }
         return v;
     }
 
-    private IllegalArgumentException error(String what, String why) {
-        return new IllegalArgumentException(what + ": malformed JSON at character " + pos + ": " + why);
-    }
-
-    private void skip() {
-        while (pos < s.length() && Character.isWhitespace(s.charAt(pos))) {
-            pos++;
-        }
-    }
-
-    private Object value(String what) {
-        if (pos >= s.length()) {
-            throw error(what, "unexpected end");
-        }
-        char c = s.charAt(pos);
-        if ((c == '{' || c == '[') && depth >= MAX_DEPTH) {
-            throw error(what, "arrays and objects nested deeper than " + MAX_DEPTH + " levels");
-        }
-        switch (c) {
-            case '{': {
-                depth++;
-                pos++;
-                Map<String, Object> m = new LinkedHashMap<>();
-                skip();
-                if (peek() == '}') {
-                    pos++;
-                    depth--;
-                    return m;
-                }
-                while (true) {
-                    skip();
-                    if (peek() != '"') {
-                        throw error(what, "expected a string key");
-                    }
-                    String k = string(what);
-                    skip();
-                    expect(':', what);
-                    skip();
-                    m.put(k, value(what));
-                    skip();
-                    char d = peek();
-                    pos++;
-                    if (d == '}') {
-                        depth--;
-                        return m;
-                    }
-                    if (d != ',') {
-                        pos--;
-                        throw error(what, "expected ',' or '}'");
-                    }
-                }
-            }
-            case '[': {
-                depth++;
-                pos++;
-                List<Object> l = new ArrayList<>();
-                skip();
-                if (peek() == ']') {
-                    pos++;
-                    depth--;
-                    return l;
-                }
-                while (true) {
-                    skip();
-                    l.add(value(what));
-                    skip();
-                    char d = peek();
-                    pos++;
-                    if (d == ']') {
-                        depth--;
-                        return l;
-                    }
-                    if (d != ',') {
-                        pos--;
-                        throw error(what, "expected ',' or ']'");
-                    }
-                }
-            }
-            case '"':
-                return string(what);
-            case 't':
-                literal("true", what);
-                return Boolean.TRUE;
-            case 'f':
-                literal("false", what);
-                return Boolean.FALSE;
-            case 'n':
-                literal("null", what);
-                return null;
-            default:
-                return number(what);
-        }
-    }
-
-    private char peek() {
-        return pos < s.length() ? s.charAt(pos) : '\0';
-    }
-
-    private void expect(char c, String what) {
-        if (peek() != c) {
-            throw error(what, "expected '" + c + "'");
-        }
-        pos++;
-    }
-
-    private void literal(String word, String what) {
-        if (!s.startsWith(word, pos)) {
-            throw error(what, "unknown literal");
-        }
-        pos += word.length();
-    }
-
-    private String string(String what) {
-        expect('"', what);
-        StringBuilder sb = new StringBuilder();
-        while (true) {
-            if (pos >= s.length()) {
-                throw error(what, "unterminated string");
-            }
-            char c = s.charAt(pos++);
-            if (c == '"') {
-                return sb.toString();
-            }
-            if (c == '\\') {
-                if (pos >= s.length()) {
-                    throw error(what, "unterminated escape");
-                }
-                char e = s.charAt(pos++);
-                switch (e) {
-                    case 'n': sb.append('\n'); break;
-                    case 't': sb.append('\t'); break;
-                    case 'r': sb.append('\r'); break;
-                    case 'b': sb.append('\b'); break;
-                    case 'f': sb.append('\f'); break;
-                    case 'u':
-                        if (pos + 4 > s.length()) {
-                            throw error(what, "short \\u escape");
-                        }
-                        try {
-                            sb.append((char) Integer.parseInt(s.substring(pos, pos + 4), 16));
-                        } catch (NumberFormatException bad) {
-                            throw error(what, "bad \\u escape");
-                        }
-                        pos += 4;
-                        break;
-                    default: sb.append(e);
-                }
-            } else {
-                sb.append(c);
-            }
-        }
-    }
-
-    private Object number(String what) {
-        int start = pos;
-        boolean integral = true;
-        while (pos < s.length()) {
-            char c = s.charAt(pos);
-            if ((c >= '0' && c <= '9') || c == '-' || c == '+') {
-                pos++;
-            } else if (c == '.' || c == 'e' || c == 'E') {
-                integral = false;
-                pos++;
-            } else {
-                break;
-            }
-        }
-        if (start == pos) {
-            throw error(what, "unexpected character '" + s.charAt(pos) + "'");
-        }
-        String t = s.substring(start, pos);
-        try {
-            return integral ? (Object) Long.parseLong(t) : (Object) Double.parseDouble(t);
-        } catch (NumberFormatException e) {
-            throw error(what, "bad number '" + t + "'");
-        }
-    }
-
-    /** Writes a value built of Map, List, String, Number, Boolean, null (pretty when indent >= 0). */
-    static String write(Object v, boolean pretty) {
-        StringBuilder sb = new StringBuilder();
-        write(sb, v, pretty ? 0 : -1);
-        return sb.toString();
-    }
-
-    private static void write(StringBuilder sb, Object v, int indent) {
-        if (v == null) {
-            sb.append("null");
-        } else if (v instanceof Map) {
-            Map<?, ?> m = (Map<?, ?>) v;
-            sb.append('{');
-            boolean first = true;
+    private static Object forWriting(Object v) {
+        if (v instanceof Map<?, ?> m) {
+            Map<String, Object> out = new LinkedHashMap<>();
             for (Map.Entry<?, ?> e : m.entrySet()) {
-                if (!first) {
-                    sb.append(',');
-                }
-                first = false;
-                if (indent >= 0) {
-                    newline(sb, indent + 1);
-                }
-                quote(sb, String.valueOf(e.getKey()));
-                sb.append(indent >= 0 ? ": " : ":");
-                write(sb, e.getValue(), indent >= 0 ? indent + 1 : -1);
+                out.put(String.valueOf(e.getKey()), forWriting(e.getValue()));
             }
-            if (!m.isEmpty()) {
-                newline(sb, indent);
-            }
-            sb.append('}');
-        } else if (v instanceof List) {
-            List<?> l = (List<?>) v;
-            boolean flat = l.stream().noneMatch(x -> x instanceof Map || x instanceof List);
-            sb.append('[');
-            for (int i = 0; i < l.size(); i++) {
-                if (i > 0) {
-                    sb.append(flat && indent >= 0 ? ", " : ",");
-                }
-                if (!flat && indent >= 0) {
-                    newline(sb, indent + 1);
-                }
-                write(sb, l.get(i), indent >= 0 ? indent + 1 : -1);
-            }
-            if (!flat && !l.isEmpty()) {
-                newline(sb, indent);
-            }
-            sb.append(']');
-        } else if (v instanceof String) {
-            quote(sb, (String) v);
-        } else if (v instanceof Double || v instanceof Float) {
-            double d = ((Number) v).doubleValue();
-            if (!Double.isFinite(d)) {
-                sb.append("null");
-            } else {
-                sb.append(d);
-            }
-        } else {
-            sb.append(v);
+            return out;
         }
-    }
-
-    private static void newline(StringBuilder sb, int indent) {
-        if (indent >= 0) {
-            sb.append('\n');
-            for (int i = 0; i < indent; i++) {
-                sb.append("  ");
+        if (v instanceof List<?> l) {
+            List<Object> out = new ArrayList<>(l.size());
+            for (Object o : l) {
+                out.add(forWriting(o));
             }
+            return out;
         }
-    }
-
-    private static void quote(StringBuilder sb, String str) {
-        sb.append('"');
-        for (int i = 0; i < str.length(); i++) {
-            char c = str.charAt(i);
-            if (c == '"' || c == '\\') {
-                sb.append('\\').append(c);
-            } else if (c < 0x20) {
-                sb.append(String.format("\\u%04x", (int) c));
-            } else {
-                sb.append(c);
-            }
+        if ((v instanceof Double || v instanceof Float) && !Double.isFinite(((Number) v).doubleValue())) {
+            return null;
         }
-        sb.append('"');
+        return v;
     }
 }

@@ -14,7 +14,7 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
  *   q_1 = A xi / ||A xi||,  xi ~ N(0, I)      (starting from A xi keeps q_1 in the range of A)
  *   for j = 1..m:
  *     w = A q_j - beta_{j-1} q_{j-1};  alpha_j = w.q_j;  w -= alpha_j q_j
- *     w -= sum_{i <= j} (w.q_i) q_i, twice        (full reorthogonalisation)
+ *     w -= sum_{i &lt;= j} (w.q_i) q_i, twice        (full reorthogonalisation)
  *     beta_j = ||w||;  stop if beta_j is negligible (an invariant subspace);  q_{j+1} = w / beta_j
  *   T = tridiag(beta, alpha, beta) = S diag(theta) S^T      (EJML's symmetric eigensolver)
  *   Ritz vectors y_i = Q s_i, Ritz values theta_i

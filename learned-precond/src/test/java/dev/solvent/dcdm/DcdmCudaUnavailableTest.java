@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.solvent.backend.BackendUnavailableException;
 import dev.solvent.backend.ReferenceBackend;
 import dev.solvent.cuda.CudaBackend;
+import dev.solvent.cuda.DeviceKind;
 import dev.solvent.gen.Generators;
 import dev.solvent.gen.Problem;
 import dev.solvent.solve.SolveResult;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Without a GPU the device path of DCDM cannot be reached: it is chosen by handing
- * {@code setup} a {@link CudaBackend}, and asking for one fails with a one-line
+ * {@code setup} a {@link CudaBackend}, and asking for one on the driver fails with a one-line
  * {@link BackendUnavailableException}; the module (which now depends on solver-cuda) keeps
  * working on the CPU afterwards. Skips on a GPU machine.
  */
@@ -24,8 +25,10 @@ class DcdmCudaUnavailableTest {
 
     @Test
     void askingForTheDevicePathSaysWhyAndTheCpuPathCarriesOn() {
-        Assumptions.assumeFalse(CudaBackend.isAvailable(), "a CUDA device is present: this test is for machines without one");
-        BackendUnavailableException e = assertThrows(BackendUnavailableException.class, () -> CudaBackend.create(0));
+        Assumptions.assumeFalse(CudaBackend.isAvailable(DeviceKind.DRIVER),
+                "a CUDA device is present: this test is for machines without one");
+        BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
+                () -> CudaBackend.create(DeviceKind.DRIVER, 0, true));
         assertTrue(e.getMessage().startsWith("CUDA backend unavailable: "), e.getMessage());
         assertTrue(!e.getMessage().contains("\n") && e.getMessage().length() < 600, e.getMessage());
 

@@ -192,6 +192,36 @@ public interface Backend extends AutoCloseable {
         return bind(lower);
     }
 
+    // ---- multigrid kernels -------------------------------------------------------------------
+
+    /**
+     * Copies {@code values} into the existing vector {@code dst} (same length), the mirror of
+     * {@link #download}: what a multigrid cycle's host-side coarse solve writes back without
+     * allocating a vector per cycle.
+     */
+    void upload(double[] values, Vector dst);
+
+    /**
+     * {@code y = y + alpha A x}, with A possibly rectangular (rows = length of y, columns =
+     * length of x): a multigrid cycle's prolongation {@code x_fine += P x_coarse}.
+     */
+    void applyAdd(BoundOperator a, double alpha, Vector x, Vector y);
+
+    /**
+     * One step of a polynomial smoother in residual form (Chebyshev, l1-Jacobi), with the residual
+     * fused into the update:
+     * <pre>
+     *   r = b - A x
+     *   d = c1 d + c2 dinv .* r        (dinv: the smoother's inverse diagonal)
+     *   xOut = x + d
+     * </pre>
+     * {@code x == null} stands for x = 0: then r = b, no operator is applied and xOut = d. With
+     * {@code c1 == 0} the old d is not read (the first step of a polynomial). {@code xOut} must be
+     * a different vector from {@code x}: every row reads the old x of its neighbours, so the
+     * caller alternates two vectors.
+     */
+    void smootherStep(BoundOperator a, Vector b, Vector x, Vector dinv, double c1, double c2, Vector d, Vector xOut);
+
     /** Whether {@link #close} has been called. */
     default boolean isClosed() {
         return false;

@@ -66,6 +66,13 @@ public abstract class HostBackend implements Backend {
         System.arraycopy(src, 0, dst, 0, src.length);
     }
 
+    @Override
+    public void upload(double[] values, Vector dst) {
+        double[] d = HostVector.of(dst);
+        checkLength(values, d);
+        System.arraycopy(values, 0, d, 0, d.length);
+    }
+
     // ---- sequential kernels ------------------------------------------------------------------
     // Lexicographic SOR and the triangular solves are recurrences: these versions run them row
     // after row on the calling thread. They touch no shared state of the backend, so they need no
@@ -200,6 +207,19 @@ public abstract class HostBackend implements Backend {
         checkDistinct("cgUpdate", "q", q, "x", x);
         checkDistinct("cgUpdate", "q", q, "r", r);
         checkDistinct("cgUpdate", "x", x, "r", r);
+    }
+
+    /**
+     * The smoother step writes d and xOut while reading b, x (may be null) and dinv: refuses any
+     * written array that is also another argument.
+     */
+    protected static void checkSmootherAliasing(double[] b, double[] x, double[] dinv, double[] d, double[] xOut) {
+        if (xOut == x || xOut == b || xOut == dinv || xOut == d) {
+            throw new IllegalArgumentException("smootherStep: xOut must be a different vector from x, b, dinv and d");
+        }
+        if (d == x || d == b || d == dinv) {
+            throw new IllegalArgumentException("smootherStep: d must be a different vector from x, b and dinv");
+        }
     }
 
     /** Throws naming both lengths when two vectors a kernel combines differ in length. */

@@ -148,4 +148,43 @@ public final class ReferenceBackend extends HostBackend {
         }
         return s;
     }
+
+    @Override
+    public void applyAdd(BoundOperator a, double alpha, Vector x, Vector y) {
+        double[] yy = HostVector.of(y);
+        if (yy == HostVector.of(x)) {
+            throw new IllegalArgumentException("applyAdd: x and y must be different vectors");
+        }
+        double[] t = new double[yy.length];
+        a.source().apply(HostVector.of(x), t);
+        for (int i = 0; i < yy.length; i++) {
+            yy[i] += alpha * t[i];
+        }
+    }
+
+    @Override
+    public void smootherStep(BoundOperator a, Vector b, Vector x, Vector dinv, double c1, double c2, Vector d,
+                             Vector xOut) {
+        double[] bb = HostVector.of(b);
+        double[] di = HostVector.of(dinv);
+        double[] dd = HostVector.of(d);
+        double[] xo = HostVector.of(xOut);
+        checkLength(bb, di);
+        checkLength(bb, dd);
+        checkLength(bb, xo);
+        double[] xx = null;
+        double[] ax = null;
+        checkSmootherAliasing(bb, x == null ? null : HostVector.of(x), di, dd, xo);
+        if (x != null) {
+            xx = HostVector.of(x);
+            ax = new double[bb.length];
+            a.source().apply(xx, ax);
+        }
+        for (int i = 0; i < bb.length; i++) {
+            double r = xx == null ? bb[i] : bb[i] - ax[i];
+            double di2 = c1 == 0.0 ? c2 * di[i] * r : c1 * dd[i] + c2 * di[i] * r;
+            dd[i] = di2;
+            xo[i] = xx == null ? di2 : xx[i] + di2;
+        }
+    }
 }

@@ -34,7 +34,7 @@ public final class SequentialKernels {
     /**
      * The SSOR preconditioner, {@code z = c (D + wU)^-1 D (D + wL)^-1 r} with {@code c = w (2 - w)}:
      * <pre>
-     *   forward:  t_i = (c r_i - w sum_{j<i} a_ij t_j) / a_ii        ((D + wL) t = c r)
+     *   forward:  t_i = (c r_i - w sum_{j&lt;i} a_ij t_j) / a_ii        ((D + wL) t = c r)
      *   backward: z_i = t_i - w (sum_{j>i} a_ij z_j) / a_ii           ((D + wU) z = D t)
      * </pre>
      * One pass over each triangle. Returns {@code r . z}.
@@ -68,8 +68,8 @@ public final class SequentialKernels {
      * Solves {@code L L^T z = r} for a lower-triangular {@code L} stored by rows with the diagonal
      * last in each row:
      * <pre>
-     *   forward (L y = r):     y_i = (r_i - sum_{j<i} l_ij y_j) / l_ii
-     *   backward (L^T z = y):  for i = n-1..0: z_i = y_i / l_ii, then y_j -= l_ij z_i for j < i
+     *   forward (L y = r):     y_i = (r_i - sum_{j&lt;i} l_ij y_j) / l_ii
+     *   backward (L^T z = y):  for i = n-1..0: z_i = y_i / l_ii, then y_j -= l_ij z_i for j &lt; i
      * </pre>
      * The backward pass walks L's rows as columns of L^T, so one stored factor serves both.
      * Returns {@code r . z}.

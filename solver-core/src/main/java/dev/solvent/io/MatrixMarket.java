@@ -1,15 +1,20 @@
 package dev.solvent.io;
 
 import dev.solvent.matrix.CsrMatrix;
+import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
+import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -122,7 +127,24 @@ public final class MatrixMarket {
      *     not exactly symmetric, naming the first offending pair (1-based, as in the file)
      */
     public static void writeMatrix(CsrMatrix a, Path file, boolean symmetric) throws IOException {
+        writeMatrix(a, file, symmetric, List.of());
+    }
+
+    /**
+     * As {@link #writeMatrix(CsrMatrix, Path, boolean)}, with extra comment lines after the banner
+     * (each written as {@code %} followed by the line), for example a
+     * {@link dev.solvent.gen.GridLayout#toComments() grid layout}.
+     *
+     * @throws IllegalArgumentException if a comment line holds a line break
+     */
+    public static void writeMatrix(CsrMatrix a, Path file, boolean symmetric, List<String> comments) throws IOException {
         Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(comments, "comments");
+        for (String c : comments) {
+            if (c.indexOf('\n') >= 0 || c.indexOf('\r') >= 0) {
+                throw new IllegalArgumentException("a Matrix Market comment cannot hold a line break: " + c);
+            }
+        }
         Objects.requireNonNull(file, "file");
         int[] rp = a.rowPtr();
         int[] ci = a.colIdx();
@@ -142,6 +164,9 @@ public final class MatrixMarket {
             Writer w = writer(out);
             w.write("%%MatrixMarket matrix coordinate real " + (symmetric ? "symmetric" : "general") + "\n");
             w.write(COMMENT);
+            for (String c : comments) {
+                w.write("%" + c + "\n");
+            }
             w.write(a.rows() + " " + a.cols() + " " + entries + "\n");
             StringBuilder line = new StringBuilder(64);
             for (int i = 0; i < a.rows(); i++) {
@@ -155,6 +180,69 @@ public final class MatrixMarket {
             }
             w.flush();
         });
+    }
+
+    /**
+     * The comment lines of a Matrix Market file's header: those between the banner and the size
+     * line, without their leading {@code %} (blank lines left out). Only the header is read; gzip
+     * input is recognised as for {@link #readMatrix(Path)}. A header line longer than
+     * {@value #MAX_COMMENT_LINE} characters, or comments beyond {@value #MAX_COMMENT_CHARS} characters
+     * in all, are refused (naming the file and line) rather than read into memory.
+     */
+    public static List<String> readComments(Path file) throws IOException {
+        Objects.requireNonNull(file, "file");
+        List<String> comments = new ArrayList<>();
+        long total = 0;
+        try (InputStream in = MatrixMarketReader.maybeGunzip(open(file), file.toString());
+             Reader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16)) {
+            StringBuilder line = new StringBuilder();
+            long lineNo = 1;
+            if (!readLine(r, line, file, lineNo) || !line.toString().regionMatches(true, 0, "%%MatrixMarket", 0, 14)) {
+                throw new MatrixMarketException(file.toString(), 1,
+                        "missing Matrix Market banner: the first line must start with '%%MatrixMarket'");
+            }
+            while (readLine(r, line, file, ++lineNo)) {
+                String s = line.toString().strip();
+                if (s.isEmpty()) {
+                    continue;
+                }
+                if (!s.startsWith("%")) {
+                    break;
+                }
+                total += s.length();
+                if (total > MAX_COMMENT_CHARS) {
+                    throw new MatrixMarketException(file.toString(), lineNo,
+                            "the header's comments exceed " + MAX_COMMENT_CHARS + " characters");
+                }
+                comments.add(s.substring(1));
+            }
+        }
+        return comments;
+    }
+
+    /** Longest header line {@link #readComments} accepts, in characters. */
+    public static final int MAX_COMMENT_LINE = 1 << 20;
+    /** Most comment text {@link #readComments} accepts, in characters. */
+    public static final long MAX_COMMENT_CHARS = 1L << 28;
+
+    /** Reads one line into {@code line} (without its end); false at the end of the input. */
+    private static boolean readLine(Reader r, StringBuilder line, Path file, long lineNo) throws IOException {
+        line.setLength(0);
+        int c = r.read();
+        if (c < 0) {
+            return false;
+        }
+        while (c >= 0 && c != '\n') {
+            if (c != '\r') {
+                if (line.length() >= MAX_COMMENT_LINE) {
+                    throw new MatrixMarketException(file.toString(), lineNo,
+                            "header line longer than " + MAX_COMMENT_LINE + " characters");
+                }
+                line.append((char) c);
+            }
+            c = r.read();
+        }
+        return true;
     }
 
     /** Writes {@code v} as an n x 1 {@code array real general} file. */

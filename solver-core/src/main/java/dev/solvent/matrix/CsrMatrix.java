@@ -260,6 +260,31 @@ public final class CsrMatrix implements LinearOperator {
         return new CsrMatrix(rows, cols, rp, ci, v, true);
     }
 
+    /** Whether {@code other} has this matrix's size and stored pattern (values may differ). */
+    public boolean hasSamePattern(CsrMatrix other) {
+        return firstPatternDifference(other) < 0;
+    }
+
+    /**
+     * The first row whose stored columns differ in {@code other} (its row count when only the
+     * sizes differ), or -1 when the sizes and patterns are the same.
+     */
+    public int firstPatternDifference(CsrMatrix other) {
+        if (rows != other.rows || cols != other.cols) {
+            return Math.min(rows, other.rows);
+        }
+        if (rowPtr == other.rowPtr && colIdx == other.colIdx) {
+            return -1;
+        }
+        for (int i = 0; i < rows; i++) {
+            if (rowPtr[i + 1] - rowPtr[i] != other.rowPtr[i + 1] - other.rowPtr[i]
+                    || !Arrays.equals(colIdx, rowPtr[i], rowPtr[i + 1], other.colIdx, other.rowPtr[i], other.rowPtr[i + 1])) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** A copy with the given values on the same pattern (for factorisations that keep the pattern). */
     public CsrMatrix withValues(double[] newValues) {
         if (newValues.length != nnz()) {

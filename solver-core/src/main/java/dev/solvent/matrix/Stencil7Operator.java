@@ -143,37 +143,58 @@ public final class Stencil7Operator implements LinearOperator {
         return d;
     }
 
-    /** The same operator as an assembled matrix (for preconditioners that need entries). */
+    /**
+     * The same operator as an assembled matrix (for preconditioners that need entries), built row
+     * by row straight into CSR arrays: the columns of a row (-z, -y, -x, centre, +x, +y, +z) are
+     * already in increasing order.
+     */
     public CsrMatrix toCsr() {
         int n = rows();
-        CooBuilder b = CsrMatrix.builder(n, n).reserve(7 * n);
-        for (int k = 0; k < nz; k++) {
-            for (int j = 0; j < ny; j++) {
-                for (int i = 0; i < nx; i++) {
-                    int p = i + nx * (j + ny * k);
-                    if (k > 0) {
-                        b.add(p, p - nx * ny, wz);
+        int sy = nx;
+        int sz = nx * ny;
+        long nnz = (long) n + 2L * ((long) (nx - 1) * ny * nz + (long) nx * (ny - 1) * nz + (long) nx * ny * (nz - 1));
+        if (nnz > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(this + " has " + nnz + " entries, more than a CSR array holds");
+        }
+        int[] rp = new int[n + 1];
+        int[] ci = new int[(int) nnz];
+        double[] v = new double[(int) nnz];
+        int k = 0;
+        for (int z = 0; z < nz; z++) {
+            for (int y = 0; y < ny; y++) {
+                for (int x = 0; x < nx; x++) {
+                    int p = x + sy * y + sz * z;
+                    if (z > 0) {
+                        ci[k] = p - sz;
+                        v[k++] = wz;
                     }
-                    if (j > 0) {
-                        b.add(p, p - nx, wy);
+                    if (y > 0) {
+                        ci[k] = p - sy;
+                        v[k++] = wy;
                     }
-                    if (i > 0) {
-                        b.add(p, p - 1, wx);
+                    if (x > 0) {
+                        ci[k] = p - 1;
+                        v[k++] = wx;
                     }
-                    b.add(p, p, center);
-                    if (i < nx - 1) {
-                        b.add(p, p + 1, wx);
+                    ci[k] = p;
+                    v[k++] = center;
+                    if (x < nx - 1) {
+                        ci[k] = p + 1;
+                        v[k++] = wx;
                     }
-                    if (j < ny - 1) {
-                        b.add(p, p + nx, wy);
+                    if (y < ny - 1) {
+                        ci[k] = p + sy;
+                        v[k++] = wy;
                     }
-                    if (k < nz - 1) {
-                        b.add(p, p + nx * ny, wz);
+                    if (z < nz - 1) {
+                        ci[k] = p + sz;
+                        v[k++] = wz;
                     }
+                    rp[p + 1] = k;
                 }
             }
         }
-        return b.build();
+        return new CsrMatrix(n, n, rp, ci, v, true);
     }
 
     @Override

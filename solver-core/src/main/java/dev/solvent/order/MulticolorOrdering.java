@@ -193,7 +193,7 @@ public final class MulticolorOrdering implements RowSchedule {
      * {@code z = w (2 - w) (D + wU)^-1 D (D + wL)^-1 r}, where L and U hold the entries
      * {@code a_ij} with {@code colour_j < colour_i} and {@code colour_j > colour_i}:
      * <pre>
-     *   forward,  colours 0..C-1:  t_i = (w(2-w) r_i - w sum_{colour_j < colour_i} a_ij t_j) / a_ii
+     *   forward,  colours 0..C-1:  t_i = (w(2-w) r_i - w sum_{colour_j &lt; colour_i} a_ij t_j) / a_ii
      *   backward, colours C-1..0:  z_i = t_i - w (sum_{colour_j > colour_i} a_ij z_j) / a_ii
      * </pre>
      * Symmetric positive definite when A is (it is SSOR of {@code P A P^T}). Returns {@code r . z}.

@@ -11,9 +11,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Reads DOTmark images: a CSV file of r rows of r comma-separated non-negative numbers (integers in
- * the benchmark), one grid row per line. Blank lines are ignored. The grid is returned as read; a
- * probability histogram is made from it by {@link #histogram(double[][])}.
+ * Reads and writes DOTmark images: a CSV file of r rows of r comma-separated non-negative numbers
+ * (integers in the benchmark), one grid row per line. Blank lines are ignored. The grid is returned
+ * as read; a probability histogram is made from it by {@link #histogram(double[][])}.
+ * {@link #gaussianBlobs} makes such images, for examples and tests that need no benchmark files.
  *
  * <p>The file is read as a byte stream, value by value: memory grows with the values actually
  * read (8 bytes per value, at least two bytes of text each), never with the length of a line, and
@@ -163,6 +164,83 @@ public final class DotmarkCsv {
                     + " is not a finite non-negative number");
         }
         return v;
+    }
+
+    /**
+     * Writes a grid in the same format, one row per line, values in Java's shortest round-trip
+     * form (integral values without a fraction).
+     *
+     * @throws IllegalArgumentException if the grid is empty or ragged, or holds a negative or
+     *                                  non-finite value
+     */
+    public static void write(double[][] grid, Path file) throws IOException {
+        if (grid.length == 0 || grid[0].length == 0) {
+            throw new IllegalArgumentException("cannot write an empty grid");
+        }
+        StringBuilder sb = new StringBuilder();
+        for (double[] row : grid) {
+            if (row.length != grid[0].length) {
+                throw new IllegalArgumentException("ragged grid: rows of " + grid[0].length + " and " + row.length + " values");
+            }
+            for (int j = 0; j < row.length; j++) {
+                double v = row[j];
+                if (!Double.isFinite(v) || v < 0) {
+                    throw new IllegalArgumentException("mass " + v + " is not a finite non-negative number");
+                }
+                if (j > 0) {
+                    sb.append(',');
+                }
+                if (v == Math.rint(v) && v < 1e15) {
+                    sb.append((long) v);
+                } else {
+                    sb.append(v);
+                }
+            }
+            sb.append('\n');
+        }
+        dev.solvent.io.AtomicFiles.writeString(file, sb.toString());
+    }
+
+    /**
+     * An r x r image of three Gaussian blobs on a faint background, in integer intensities 0..255
+     * like the benchmark's: centres, widths and weights drawn with {@code java.util.Random(seed)}.
+     * Different seeds give different images to transport between.
+     */
+    public static double[][] gaussianBlobs(int r, long seed) {
+        if (r < 2) {
+            throw new IllegalArgumentException("an image needs at least 2 x 2 pixels, got " + r);
+        }
+        java.util.Random rnd = new java.util.Random(seed);
+        int blobs = 3;
+        double[] cy = new double[blobs];
+        double[] cx = new double[blobs];
+        double[] width = new double[blobs];
+        double[] weight = new double[blobs];
+        for (int b = 0; b < blobs; b++) {
+            cy[b] = r * (0.15 + 0.7 * rnd.nextDouble());
+            cx[b] = r * (0.15 + 0.7 * rnd.nextDouble());
+            width[b] = r * (0.05 + 0.1 * rnd.nextDouble());
+            weight[b] = 0.4 + 0.6 * rnd.nextDouble();
+        }
+        double[][] grid = new double[r][r];
+        double max = 0;
+        for (int i = 0; i < r; i++) {
+            for (int j = 0; j < r; j++) {
+                double v = 0.02;
+                for (int b = 0; b < blobs; b++) {
+                    double d2 = (i + 0.5 - cy[b]) * (i + 0.5 - cy[b]) + (j + 0.5 - cx[b]) * (j + 0.5 - cx[b]);
+                    v += weight[b] * Math.exp(-d2 / (2 * width[b] * width[b]));
+                }
+                grid[i][j] = v;
+                max = Math.max(max, v);
+            }
+        }
+        for (double[] row : grid) {
+            for (int j = 0; j < row.length; j++) {
+                row[j] = Math.round(255 * row[j] / max);
+            }
+        }
+        return grid;
     }
 
     /**

@@ -139,7 +139,8 @@ public final class SinkhornNewtonSparse {
         int m = problem.m();
         int threads = options.threads();
         try (DualKernels s = DualKernels.open(problem, cgBackend, threads)) {
-            Sinkhorn.Run warm = Sinkhorn.iterate(s, options.sinkhornSteps(), options.tolerance(), deadline, null);
+            Sinkhorn.Run warm = Sinkhorn.iterate(s, options.sinkhornSteps(), options.tolerance(), deadline,
+                    options.listener());
             int sinkhornIterations = warm.iterations();
             if (warm.reason() != OtReason.MAX_ITERATIONS) {
                 return s.result("sns", warm.reason(), options.planThreshold(), sinkhornIterations, 0, 0, start,
@@ -161,6 +162,9 @@ public final class SinkhornNewtonSparse {
             String detail = "";
             while (true) {
                 double error = s.formPlan();
+                if (options.listener() != null && stage2Steps > 0) {
+                    options.listener().onIteration(sinkhornIterations + newton, error);
+                }
                 if (!Double.isFinite(error) || !s.finite()) {
                     reason = OtReason.DIVERGED_NAN;
                     break;

@@ -2,6 +2,7 @@ package dev.solvent.ot;
 
 import dev.solvent.precond.Jacobi;
 import dev.solvent.precond.Preconditioner;
+import dev.solvent.solve.IterationListener;
 
 /**
  * Options of {@link SinkhornNewtonSparse}. Start from {@link #defaults()}.
@@ -23,10 +24,13 @@ import dev.solvent.precond.Preconditioner;
  * @param timeLimitSeconds  stop after this much wall time (checked once per iteration)
  * @param threads           worker threads of the dense kernels
  * @param planThreshold     the result's plan keeps entries at or above this fraction of the total mass
+ * @param listener          sees {@code (iteration, marginal error)} after each Sinkhorn step of the first
+ *                          stage and each Newton step (iterations counted as in {@link OtResult#iterations()}),
+ *                          or null
  */
 public record SnsOptions(int sinkhornSteps, double keptPerRow, double relativeThreshold, double tolerance,
                          int maxNewtonIterations, double cgRtol, int cgMaxIterations, Preconditioner preconditioner,
-                         double timeLimitSeconds, int threads, double planThreshold) {
+                         double timeLimitSeconds, int threads, double planThreshold, IterationListener listener) {
 
     public SnsOptions {
         if (sinkhornSteps < 0) {
@@ -72,61 +76,67 @@ public record SnsOptions(int sinkhornSteps, double keptPerRow, double relativeTh
      */
     public static SnsOptions defaults() {
         return new SnsOptions(20, 2.0, 1e-3, 1e-12, 500, 1e-6, 1000, new Jacobi(), Double.POSITIVE_INFINITY,
-                Runtime.getRuntime().availableProcessors(), 1e-12);
+                Runtime.getRuntime().availableProcessors(), 1e-12, null);
     }
 
     public SnsOptions withSinkhornSteps(int value) {
         return new SnsOptions(value, keptPerRow, relativeThreshold, tolerance, maxNewtonIterations, cgRtol,
-                cgMaxIterations, preconditioner, timeLimitSeconds, threads, planThreshold);
+                cgMaxIterations, preconditioner, timeLimitSeconds, threads, planThreshold, listener);
     }
 
     public SnsOptions withKeptPerRow(double value) {
         return new SnsOptions(sinkhornSteps, value, relativeThreshold, tolerance, maxNewtonIterations, cgRtol,
-                cgMaxIterations, preconditioner, timeLimitSeconds, threads, planThreshold);
+                cgMaxIterations, preconditioner, timeLimitSeconds, threads, planThreshold, listener);
     }
 
     public SnsOptions withRelativeThreshold(double value) {
         return new SnsOptions(sinkhornSteps, keptPerRow, value, tolerance, maxNewtonIterations, cgRtol,
-                cgMaxIterations, preconditioner, timeLimitSeconds, threads, planThreshold);
+                cgMaxIterations, preconditioner, timeLimitSeconds, threads, planThreshold, listener);
     }
 
     public SnsOptions withTolerance(double value) {
         return new SnsOptions(sinkhornSteps, keptPerRow, relativeThreshold, value, maxNewtonIterations, cgRtol,
-                cgMaxIterations, preconditioner, timeLimitSeconds, threads, planThreshold);
+                cgMaxIterations, preconditioner, timeLimitSeconds, threads, planThreshold, listener);
     }
 
     public SnsOptions withMaxNewtonIterations(int value) {
         return new SnsOptions(sinkhornSteps, keptPerRow, relativeThreshold, tolerance, value, cgRtol,
-                cgMaxIterations, preconditioner, timeLimitSeconds, threads, planThreshold);
+                cgMaxIterations, preconditioner, timeLimitSeconds, threads, planThreshold, listener);
     }
 
     public SnsOptions withCgRtol(double value) {
         return new SnsOptions(sinkhornSteps, keptPerRow, relativeThreshold, tolerance, maxNewtonIterations, value,
-                cgMaxIterations, preconditioner, timeLimitSeconds, threads, planThreshold);
+                cgMaxIterations, preconditioner, timeLimitSeconds, threads, planThreshold, listener);
     }
 
     public SnsOptions withCgMaxIterations(int value) {
         return new SnsOptions(sinkhornSteps, keptPerRow, relativeThreshold, tolerance, maxNewtonIterations, cgRtol,
-                value, preconditioner, timeLimitSeconds, threads, planThreshold);
+                value, preconditioner, timeLimitSeconds, threads, planThreshold, listener);
     }
 
     public SnsOptions withPreconditioner(Preconditioner value) {
         return new SnsOptions(sinkhornSteps, keptPerRow, relativeThreshold, tolerance, maxNewtonIterations, cgRtol,
-                cgMaxIterations, value, timeLimitSeconds, threads, planThreshold);
+                cgMaxIterations, value, timeLimitSeconds, threads, planThreshold, listener);
     }
 
     public SnsOptions withTimeLimitSeconds(double value) {
         return new SnsOptions(sinkhornSteps, keptPerRow, relativeThreshold, tolerance, maxNewtonIterations, cgRtol,
-                cgMaxIterations, preconditioner, value, threads, planThreshold);
+                cgMaxIterations, preconditioner, value, threads, planThreshold, listener);
     }
 
     public SnsOptions withThreads(int value) {
         return new SnsOptions(sinkhornSteps, keptPerRow, relativeThreshold, tolerance, maxNewtonIterations, cgRtol,
-                cgMaxIterations, preconditioner, timeLimitSeconds, value, planThreshold);
+                cgMaxIterations, preconditioner, timeLimitSeconds, value, planThreshold, listener);
     }
 
     public SnsOptions withPlanThreshold(double value) {
         return new SnsOptions(sinkhornSteps, keptPerRow, relativeThreshold, tolerance, maxNewtonIterations, cgRtol,
-                cgMaxIterations, preconditioner, timeLimitSeconds, threads, value);
+                cgMaxIterations, preconditioner, timeLimitSeconds, threads, value, listener);
+    }
+
+    /** Watches the marginal error as the solve goes (see {@code listener}); null for none. */
+    public SnsOptions withListener(IterationListener value) {
+        return new SnsOptions(sinkhornSteps, keptPerRow, relativeThreshold, tolerance, maxNewtonIterations, cgRtol,
+                cgMaxIterations, preconditioner, timeLimitSeconds, threads, planThreshold, value);
     }
 }

@@ -26,6 +26,20 @@ public interface BoundPreconditioner extends AutoCloseable {
         return java.util.Map.of();
     }
 
+    /**
+     * Numeric re-setup: the operator {@code a} has new values on the sparsity pattern this
+     * preconditioner was set up for (the next time step of a simulation), and what depends on the
+     * pattern alone (an AMG hierarchy's aggregates and prolongator patterns, a factor's pattern)
+     * is kept while the numbers are recomputed. Returns false when this preconditioner has nothing
+     * to reuse: the solver then closes it and runs a full {@link Preconditioner#setup} (the
+     * default).
+     *
+     * @throws IllegalArgumentException if {@code a}'s pattern differs from the one set up for
+     */
+    default boolean resetup(dev.solvent.backend.BoundOperator a) {
+        return false;
+    }
+
     @Override
     default void close() {
     }

@@ -10,8 +10,8 @@ import dev.solvent.matrix.Stencil7Operator;
  * Incomplete Cholesky with zero fill, IC(0): {@code A ~ L L^T} with L on the pattern of A's lower
  * triangle (see {@link IncompleteCholesky} for the elimination). Entries, row by row:
  * <pre>
- *   l_ij = (a_ij - sum_{m<j} l_im l_jm) / l_jj      for j < i in the pattern
- *   l_ii = sqrt(a_ii - sum_{m<i} l_im^2)
+ *   l_ij = (a_ij - sum_{m&lt;j} l_im l_jm) / l_jj      for j &lt; i in the pattern
+ *   l_ii = sqrt(a_ii - sum_{m&lt;i} l_im^2)
  * </pre>
  * The factorisation can break down (a non-positive pivot) even for an SPD matrix. By default it
  * then retries on the diagonally shifted, unit-diagonal-scaled matrix ({@link ShiftPolicy#DEFAULT});

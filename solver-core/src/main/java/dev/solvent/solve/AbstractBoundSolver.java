@@ -42,13 +42,17 @@ public abstract class AbstractBoundSolver implements BoundSolver {
     protected final String solverName;
     protected final SolverOptions options;
     protected final Backend backend;
-    protected final LinearOperator operator;
-    protected final BoundOperator a;
+    /** The operator; replaced by {@link #resetup}. */
+    protected LinearOperator operator;
+    /** The operator bound to the backend; replaced by {@link #resetup}. */
+    protected BoundOperator a;
     protected final int n;
     /** Residual work vector, shared with subclasses: on return from iterate it may hold anything. */
     protected final Vector r;
     /** The rescaled right-hand side, allocated by the first solve that needs one. */
     private Vector scaledRhs;
+    /** The returned x brought back to working units, to check what the caller gets (rescaled solves only). */
+    private Vector returnedX;
 
     /** The thread inside {@link #solve} (or releasing resources), null when idle. */
     private final AtomicReference<Thread> busy = new AtomicReference<>();
@@ -113,6 +117,9 @@ public abstract class AbstractBoundSolver implements BoundSolver {
      * running when close was called. Subclasses release their own resources, then call super.
      */
     protected void release() {
+        if (returnedX != null) {
+            returnedX.close();
+        }
         if (scaledRhs != null) {
             scaledRhs.close();
         }
@@ -230,6 +237,72 @@ public abstract class AbstractBoundSolver implements BoundSolver {
     }
 
     /**
+     * Checks that {@code next} has the bound operator's size and pattern, binds it, lets the
+     * subclass redo its numeric setup ({@link #operatorChanged}), and releases the old binding; all
+     * inside the one-thread guard, so a re-setup never overlaps a solve. When the subclass refuses
+     * the new values (a zero diagonal, say) the solver keeps the old operator and rethrows.
+     *
+     * @throws IllegalStateException as {@link #solve(double[], double[])}
+     */
+    @Override
+    public void resetup(LinearOperator next) {
+        requireSamePattern(operator, next);
+        enter();
+        try {
+            BoundOperator oldBinding = a;
+            LinearOperator oldOperator = operator;
+            a = backend.bind(next);
+            operator = next;
+            try {
+                operatorChanged();
+            } catch (RuntimeException | Error e) {
+                a.close();
+                a = oldBinding;
+                operator = oldOperator;
+                throw e;
+            }
+            oldBinding.close();
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * Called by {@link #resetup} after {@link #a} and {@link #operator} were replaced: subclasses
+     * redo their numeric setup (a preconditioner's) here. Does nothing by default.
+     */
+    protected void operatorChanged() {
+    }
+
+    /** @throws IllegalArgumentException unless {@code next} has {@code current}'s size and pattern */
+    static void requireSamePattern(LinearOperator current, LinearOperator next) {
+        java.util.Objects.requireNonNull(next, "operator");
+        if (next.rows() != current.rows() || next.cols() != current.cols()) {
+            throw new IllegalArgumentException("re-setup needs an operator of the same size: bound "
+                    + current.rows() + " x " + current.cols() + ", got " + next.rows() + " x " + next.cols());
+        }
+        if (current instanceof dev.solvent.matrix.CsrMatrix c) {
+            if (!(next instanceof dev.solvent.matrix.CsrMatrix m)) {
+                throw new IllegalArgumentException("re-setup of a solver bound to a CsrMatrix needs a CsrMatrix, got "
+                        + next.getClass().getSimpleName());
+            }
+            if (!c.hasSamePattern(m)) {
+                throw new IllegalArgumentException("re-setup needs the same sparsity pattern: the new matrix differs"
+                        + " (row " + c.firstPatternDifference(m) + "); set up a new solver for a new pattern");
+            }
+        } else if (current instanceof dev.solvent.matrix.Stencil7Operator s) {
+            if (!(next instanceof dev.solvent.matrix.Stencil7Operator t)
+                    || s.nx() != t.nx() || s.ny() != t.ny() || s.nz() != t.nz()) {
+                throw new IllegalArgumentException("re-setup of a solver bound to a " + s + " needs a stencil on the"
+                        + " same grid, got " + next);
+            }
+        } else if (next.getClass() != current.getClass()) {
+            throw new IllegalArgumentException("re-setup needs an operator of the same kind: bound "
+                    + current.getClass().getSimpleName() + ", got " + next.getClass().getSimpleName());
+        }
+    }
+
+    /**
      * Closes this bound solver: it refuses to solve from now on. Resources are released now, or,
      * when a solve is running on another thread, as soon as that solve returns. Idempotent.
      */
@@ -299,6 +372,28 @@ public abstract class AbstractBoundSolver implements BoundSolver {
         double trueResidual = Math.sqrt(backend.residual(a, bw, x, r));
         if (e != 0) {
             scaleByPowerOfTwo(x, -e);
+            // In the original units the solution may leave the double range: overflow (A scaled by
+            // 1e-150, b near 1e200: x near 1e350) or subnormal entries that lose digits (A scaled by
+            // 1e150, b near 1e-170: x near 1e-320). The residual of the x the caller gets, taken back
+            // to working units (exactly: only the exponent changes), says which.
+            if (returnedX == null) {
+                returnedX = backend.allocate(n);
+            }
+            backend.copy(x, returnedX);
+            scaleByPowerOfTwo(returnedX, e);
+            double returned = Math.sqrt(backend.residual(a, bw, returnedX, r));
+            if (!Double.isFinite(returned)) {
+                return result(ConvergedReason.DIVERGED_NAN, outcome.iterations(), Double.NaN, Math.scalb(bNorm, -e),
+                        history, start, "the solution does not fit in the double range: the solve converged on b"
+                                + " scaled by 2^" + e + ", and scaling x back overflowed");
+            }
+            if (outcome.reason().converged() && returned > Math.max(history.threshold(), trueResidual)) {
+                return result(ConvergedReason.DIVERGED_STAGNATION, outcome.iterations(), Math.scalb(returned, -e),
+                        Math.scalb(bNorm, -e), history, start, "the solution lies below the normal double range:"
+                                + " with its subnormal entries the residual is " + Math.scalb(returned, -e)
+                                + ", above the tolerance it met on b scaled by 2^" + e);
+            }
+            trueResidual = Math.max(trueResidual, returned);
         }
         return result(outcome.reason(), outcome.iterations(), Math.scalb(trueResidual, -e), Math.scalb(bNorm, -e),
                 history, start, outcome.message());

@@ -47,6 +47,20 @@ public interface BoundSolver extends LinearOperator, AutoCloseable {
         return java.util.Map.of();
     }
 
+    /**
+     * Numeric re-setup for a sequence of systems on one sparsity pattern (a CFD code's pressure
+     * matrix when the density or the time step changes): the following solves use {@code a}.
+     * Preconditioners that can reuse their pattern work do so (an AMG hierarchy keeps its
+     * aggregates); the others are set up afresh.
+     *
+     * @throws IllegalArgumentException if {@code a} differs from the bound operator in size or in
+     *                                  sparsity pattern (a stencil: in grid size)
+     * @throws UnsupportedOperationException if this solver cannot change its operator
+     */
+    default void resetup(LinearOperator a) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot re-setup: set up a new solver");
+    }
+
     /** The backend the kernels run on. */
     Backend backend();
 

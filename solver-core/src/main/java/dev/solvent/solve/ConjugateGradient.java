@@ -79,11 +79,12 @@ public final class ConjugateGradient implements IterativeSolver {
     }
 
     private final class Bound extends AbstractBoundSolver {
-        private final BoundPreconditioner pc;
+        private BoundPreconditioner pc;
         private final Vector z;
         private final Vector p;
         private final Vector q;
-        private final double setupSeconds;
+        private double setupSeconds;
+        private int resetups;
 
         Bound(LinearOperator operator, Backend backend) {
             super("cg", ConjugateGradient.this.options, operator, backend);
@@ -100,6 +101,9 @@ public final class ConjugateGradient implements IterativeSolver {
         public java.util.Map<String, Object> setupReport() {
             java.util.Map<String, Object> report = new java.util.LinkedHashMap<>();
             report.put("setupSeconds", setupSeconds);
+            if (resetups > 0) {
+                report.put("resetups", resetups);
+            }
             if (pc != null && !pc.setupReport().isEmpty()) {
                 report.put("preconditioner", pc.setupReport());
             }
@@ -109,6 +113,21 @@ public final class ConjugateGradient implements IterativeSolver {
         @Override
         protected String preconditionerName() {
             return preconditioner.name();
+        }
+
+        /** Numeric re-setup of the preconditioner where it supports one, a full setup otherwise. */
+        @Override
+        protected void operatorChanged() {
+            long start = System.nanoTime();
+            if (pc != null && !pc.resetup(a)) {
+                // Set up the new one first: if the new values are refused the old one stays.
+                BoundPreconditioner fresh = preconditioner.setup(a, backend);
+                BoundPreconditioner old = pc;
+                pc = fresh;
+                old.close();
+            }
+            setupSeconds = (System.nanoTime() - start) * 1e-9;
+            resetups++;
         }
 
         /** z = M^-1 r; returns r.z (just rr for plain CG, where z is r). */

@@ -1,6 +1,9 @@
 package dev.solvent.solve;
 
 import dev.solvent.backend.SweepDirection;
+import dev.solvent.multigrid.AmgOptions;
+import dev.solvent.multigrid.AmgPreconditioner;
+import dev.solvent.multigrid.MultigridSolver;
 import dev.solvent.order.Ordering;
 import dev.solvent.precond.AutoPreconditioner;
 import dev.solvent.precond.Ic0;
@@ -25,15 +28,18 @@ import java.util.function.Function;
  * <table>
  *   <caption>Names</caption>
  *   <tr><td>solvers</td><td>{@code cg}, {@code sor}, {@code ssor}, {@code gs}, {@code gs-backward},
- *       {@code gs-symmetric}, and the multicolour ones {@code sor-mc}, {@code ssor-mc}, {@code gs-mc},
- *       {@code gs-backward-mc}, {@code gs-symmetric-mc}</td></tr>
+ *       {@code gs-symmetric}, the multicolour ones {@code sor-mc}, {@code ssor-mc}, {@code gs-mc},
+ *       {@code gs-backward-mc}, {@code gs-symmetric-mc}, and {@code amg}</td></tr>
  *   <tr><td>preconditioners</td><td>{@code none}, {@code jacobi}, {@code ssor}, {@code ssor-mc},
- *       {@code ic0}, {@code mic0}, {@code auto}</td></tr>
+ *       {@code amg}, {@code ic0}, {@code mic0}, {@code auto}</td></tr>
  * </table>
  *
- * Only {@code cg} takes a preconditioner; the stationary solvers are preconditioners of
- * themselves and reject any other than {@code none}. Names without {@code -mc} visit rows in the
- * natural order, names with it colour by colour ({@link Ordering}).
+ * Only {@code cg} takes a preconditioner; the stationary solvers (the multigrid iteration
+ * {@code amg} among them) are preconditioners of themselves and reject any other than {@code none}.
+ * Names without {@code -mc} visit rows in the natural order, names with it colour by colour
+ * ({@link Ordering}). The {@code amg} entries take their own options ({@link AmgOptions}), the
+ * incomplete Cholesky ones theirs ({@link PreconditionerOptions}), through the longer forms of
+ * {@link #create} and {@link #preconditioner}; elsewhere they use the defaults.
  *
  * <p>{@code auto} picks a robust preconditioner for an SPD matrix: {@code amg} when the registry
  * has a preconditioner of that name, shifted IC(0) otherwise; the preconditioner that runs reports
@@ -59,29 +65,31 @@ public final class Solvers {
         SOLVERS.put("gs-mc", (o, pc) -> StationaryIteration.gaussSeidel(o, SweepDirection.FORWARD, Ordering.MULTICOLOUR));
         SOLVERS.put("gs-backward-mc", (o, pc) -> StationaryIteration.gaussSeidel(o, SweepDirection.BACKWARD, Ordering.MULTICOLOUR));
         SOLVERS.put("gs-symmetric-mc", (o, pc) -> StationaryIteration.gaussSeidel(o, SweepDirection.SYMMETRIC, Ordering.MULTICOLOUR));
+        SOLVERS.put("amg", (o, pc) -> new MultigridSolver(o));
 
         PRECONDITIONERS.put("none", o -> NoPreconditioner.INSTANCE);
         PRECONDITIONERS.put("jacobi", o -> new Jacobi());
         PRECONDITIONERS.put("ssor", o -> new SsorPreconditioner(o.omega()));
         PRECONDITIONERS.put("ssor-mc", o -> new SsorPreconditioner(o.omega(), Ordering.MULTICOLOUR));
+        PRECONDITIONERS.put("amg", o -> new AmgPreconditioner());
 
         CONFIGURED.put("ic0", (o, p) -> new Ic0(p.shift()));
         CONFIGURED.put("mic0", (o, p) -> new Mic0(p.micRelaxation(), p.shift()));
-        CONFIGURED.put("auto", Solvers::auto);
+        CONFIGURED.put("auto", (o, p) -> auto(o, p, PRECONDITIONERS.containsKey("amg")));
     }
 
     /** The name {@code auto} resolves to {@code amg} when registered. */
     static final String AMG = "amg";
 
     /**
-     * The robust default for an SPD matrix: algebraic multigrid when the registry has it, else
-     * IC(0) with the diagonal shift on breakdown (the options' shift policy, on by default).
+     * The robust default for an SPD matrix: algebraic multigrid when the registry has it
+     * ({@code amgAvailable}), else IC(0) with the diagonal shift on breakdown (the options' shift
+     * policy, on by default).
      */
-    private static Preconditioner auto(SolverOptions options, PreconditionerOptions pc) {
-        Function<SolverOptions, Preconditioner> amg = PRECONDITIONERS.get(AMG);
-        if (amg != null) {
-            return new AutoPreconditioner(amg.apply(options), "algebraic multigrid is registered; its iteration"
-                    + " counts barely grow with the problem size on SPD (elliptic) problems");
+    static Preconditioner auto(SolverOptions options, PreconditionerOptions pc, boolean amgAvailable) {
+        if (amgAvailable) {
+            return new AutoPreconditioner(PRECONDITIONERS.get(AMG).apply(options), "algebraic multigrid is registered;"
+                    + " its iteration counts barely grow with the problem size on SPD (elliptic) problems");
         }
         BiFunction<SolverOptions, PreconditionerOptions, Preconditioner> ic0 = CONFIGURED.get("ic0");
         return new AutoPreconditioner(ic0.apply(options, pc), "no amg in the registry; IC(0) with a diagonal shift on"
@@ -162,6 +170,73 @@ public final class Solvers {
                     + preconditioner + "'); preconditioners apply to cg");
         }
         return factory.apply(options, pc);
+    }
+
+    /**
+     * As {@link #preconditioner(String, SolverOptions)}, with {@code amg}'s own options for
+     * {@code amg} (other names ignore them).
+     *
+     * @throws IllegalArgumentException as the two-argument form, and for the F-cycle (not symmetric)
+     */
+    public static Preconditioner preconditioner(String name, SolverOptions options, AmgOptions amg) {
+        return preconditioner(name, options, PreconditionerOptions.defaults(), amg);
+    }
+
+    /**
+     * The preconditioner of that name with both kinds of options: {@code pcOptions} for
+     * {@code ic0} and {@code mic0}, {@code amg} for {@code amg} (also when {@code auto} chooses it).
+     *
+     * @throws IllegalArgumentException for an unknown name, and for the F-cycle (not symmetric)
+     */
+    public static Preconditioner preconditioner(String name, SolverOptions options, PreconditionerOptions pcOptions,
+                                                AmgOptions amg) {
+        java.util.Objects.requireNonNull(amg, "amg options");
+        return withAmgOptions(preconditioner(name, options, pcOptions), amg);
+    }
+
+    private static Preconditioner withAmgOptions(Preconditioner pc, AmgOptions amg) {
+        if (pc instanceof AmgPreconditioner) {
+            return new AmgPreconditioner(amg);
+        }
+        if (pc instanceof AutoPreconditioner auto && auto.chosen() instanceof AmgPreconditioner) {
+            return new AutoPreconditioner(new AmgPreconditioner(amg), auto.why());
+        }
+        return pc;
+    }
+
+    /**
+     * As {@link #create(String, String, SolverOptions)}, with {@code amg}'s own options for the
+     * {@code amg} preconditioner and the {@code amg} solver (other names ignore them).
+     *
+     * @throws IllegalArgumentException as the three-argument form, and for the F-cycle as a CG
+     *                                  preconditioner (it is not symmetric)
+     */
+    public static IterativeSolver create(String solver, String preconditioner, SolverOptions options, AmgOptions amg) {
+        return create(solver, preconditioner, options, PreconditionerOptions.defaults(), amg);
+    }
+
+    /**
+     * The solver of that name with the named preconditioner, configured by both kinds of options:
+     * {@code pcOptions} for {@code ic0} and {@code mic0}, {@code amg} for the {@code amg}
+     * preconditioner (also when {@code auto} chooses it) and the {@code amg} solver.
+     *
+     * @throws IllegalArgumentException as the three-argument form, and for the F-cycle as a CG
+     *                                  preconditioner (it is not symmetric)
+     */
+    public static IterativeSolver create(String solver, String preconditioner, SolverOptions options,
+                                         PreconditionerOptions pcOptions, AmgOptions amg) {
+        java.util.Objects.requireNonNull(amg, "amg options");
+        IterativeSolver s = create(solver, preconditioner, options, pcOptions);
+        if (s instanceof MultigridSolver) {
+            return new MultigridSolver(options, amg);
+        }
+        if (s instanceof ConjugateGradient cg) {
+            Preconditioner pc = withAmgOptions(cg.preconditioner(), amg);
+            if (pc != cg.preconditioner()) {
+                return new ConjugateGradient(options, pc);
+            }
+        }
+        return s;
     }
 
     private static String normalise(String name) {

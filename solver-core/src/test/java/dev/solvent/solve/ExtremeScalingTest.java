@@ -121,6 +121,63 @@ class ExtremeScalingTest {
         }
     }
 
+    /**
+     * A scaled by 1e-150 with b = A_unscaled 1e200: the answer, 1e350 in every entry, is beyond
+     * the double range. The solve converges on the rescaled b, but the x it would return is
+     * infinite: it must say so rather than report convergence.
+     */
+    @Test
+    void aSolutionBeyondTheDoubleRangeIsNotReportedAsConverged() {
+        CsrMatrix p = Generators.poisson2d(6).matrix();
+        double[] v = p.values().clone();
+        for (int k = 0; k < v.length; k++) {
+            v[k] *= 1e-150;
+        }
+        CsrMatrix s = p.withValues(v);
+        double[] huge = new double[s.rows()];
+        java.util.Arrays.fill(huge, 1e200);
+        double[] b = new double[s.rows()];
+        p.apply(huge, b);
+        for (Backend backend : backends()) {
+            try (backend; BoundSolver cg = new ConjugateGradient(SolverOptions.defaults()).setup(s, backend)) {
+                double[] x = new double[s.rows()];
+                SolveResult r = cg.solve(b, x);
+                assertEquals(ConvergedReason.DIVERGED_NAN, r.reason(), backend.name() + ": " + r);
+                assertTrue(r.message().contains("does not fit in the double range"), r.message());
+                assertTrue(Double.isInfinite(x[0]), "x[0] = " + x[0]);
+            }
+        }
+    }
+
+    /**
+     * A scaled by 1e150 with b = A_unscaled 1e-170: the answer, 1e-320, is subnormal and holds
+     * only a few digits, so b - A x is far above the tolerance the rescaled solve met: that is not
+     * convergence either.
+     */
+    @Test
+    void aSubnormalSolutionThatMissesTheToleranceIsNotReportedAsConverged() {
+        CsrMatrix p = Generators.poisson2d(6).matrix();
+        double[] v = p.values().clone();
+        for (int k = 0; k < v.length; k++) {
+            v[k] *= 1e150;
+        }
+        CsrMatrix s = p.withValues(v);
+        double[] tiny = new double[s.rows()];
+        java.util.Arrays.fill(tiny, 1e-170);
+        double[] b = new double[s.rows()];
+        p.apply(tiny, b);
+        for (Backend backend : backends()) {
+            try (backend; BoundSolver cg = new ConjugateGradient(SolverOptions.defaults().withRtol(1e-8)).setup(s, backend)) {
+                double[] x = new double[s.rows()];
+                SolveResult r = cg.solve(b, x);
+                assertEquals(ConvergedReason.DIVERGED_STAGNATION, r.reason(), backend.name() + ": " + r);
+                assertTrue(r.message().contains("below the normal double range"), r.message());
+                assertTrue(Math.abs(x[0]) < Double.MIN_NORMAL && x[0] != 0, "x[0] = " + x[0]);
+                assertTrue(r.relativeResidual() > 1e-8, r.toString());
+            }
+        }
+    }
+
     @Test
     void zeroAndNonFiniteRightHandSidesKeepTheirMeaning() {
         CsrMatrix a = Generators.poisson2d(4).matrix();

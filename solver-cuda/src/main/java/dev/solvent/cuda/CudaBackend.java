@@ -8,7 +8,9 @@ import dev.solvent.backend.Vector;
 import dev.solvent.cuda.internal.Cuda;
 import dev.solvent.cuda.internal.CudaContext;
 import dev.solvent.cuda.internal.DeviceBuffer;
+import dev.solvent.cuda.internal.DeviceContext;
 import dev.solvent.cuda.internal.DeviceMemory;
+import dev.solvent.cuda.internal.EmulatedDevice;
 import dev.solvent.cuda.internal.Kernels;
 import dev.solvent.cuda.internal.VendorLibraries;
 import dev.solvent.matrix.CsrMatrix;
@@ -32,6 +34,12 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link Stencil7Operator}: the matrix-free kernels {@code solvent_stencil7_*}, always.</li>
  *   <li>{@code dot}, {@code axpy}, {@code scale}: cuBLAS when it loads, else our kernels.</li>
  *   <li>{@code cgDirection}, {@code cgUpdate}, {@code diagonalScaleDot}: our fused kernels.</li>
+ *   <li>Multigrid: {@code applyAdd} on CSR by cuSPARSE SpMV (beta = 1) where it loads, else
+ *       {@code solvent_csr_spmv_add}; {@code smootherStep} by the fused
+ *       {@code solvent_csr_smoother_step} / {@code solvent_stencil7_smoother_step} /
+ *       {@code solvent_smoother_start}; {@code upload(values, dst)} a host-to-device copy. A
+ *       multigrid hierarchy is set up on the host and uploaded once; its coarsest solve downloads
+ *       the (small) right-hand side, solves on the host and uploads the answer.</li>
  *   <li>{@code sorSweep} and {@code ssorApplyDot}: our kernels, one launch per group of rows that
  *       do not couple, groups in sequence, rows of a group in parallel. In the NATURAL ordering the
  *       groups are the dependency levels ({@link dev.solvent.order.LevelSchedule}): the result is
@@ -54,6 +62,12 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: like every {@link Backend}, one call at a time (methods are synchronised); each call
  * makes the device's primary context current on the calling thread first, so any thread may call.
  *
+ * <p>Devices ({@link DeviceKind}): an NVIDIA GPU through the CUDA driver, or the emulated device,
+ * on which the same kernels, compiled from their {@code .cu} sources by the host's g++, run on the
+ * CPU with the CUDA execution model emulated (for tests on machines without a GPU; cuSPARSE and
+ * cuBLAS do not exist there, so every operation runs the project's kernels). {@link #create(int)}
+ * takes the kind from the system property {@value DeviceKind#PROPERTY} (default: the driver).
+ *
  * <p>Memory: vectors have no {@code close()} in the SPI, so a vector's device memory is freed by
  * {@link #release}, by {@link #close}, or after the vector becomes unreachable (queued by a
  * {@link java.lang.ref.Cleaner}, freed at the next allocation; an allocation that finds the device
@@ -64,22 +78,26 @@ public final class CudaBackend implements Backend {
 
     private static final Logger LOG = LoggerFactory.getLogger(CudaBackend.class);
 
-    private final CudaContext context;
+    private final DeviceContext context;
     private final DeviceMemory memory;
     private final Kernels kernels;
     private final VendorLibraries libs;
+    private final boolean emulated;
     private boolean closed;
     private boolean warnedHostOperator;
 
-    private CudaBackend(CudaContext context, DeviceMemory memory, Kernels kernels, VendorLibraries libs) {
+    private CudaBackend(DeviceContext context, DeviceMemory memory, Kernels kernels, VendorLibraries libs,
+                        boolean emulated) {
         this.context = context;
         this.memory = memory;
         this.kernels = kernels;
         this.libs = libs;
+        this.emulated = emulated;
     }
 
     /**
-     * A backend on device {@code deviceOrdinal}, using cuSPARSE and cuBLAS where they load.
+     * A backend on device {@code deviceOrdinal} of the kind {@value DeviceKind#PROPERTY} selects
+     * (the CUDA driver by default), using cuSPARSE and cuBLAS where they load.
      *
      * @throws BackendUnavailableException saying why (JCuda's driver binding did not load, no
      *                                     NVIDIA driver, no such device, the PTX does not load)
@@ -89,12 +107,67 @@ public final class CudaBackend implements Backend {
     }
 
     /**
-     * A backend on device {@code deviceOrdinal}.
+     * A backend on device {@code deviceOrdinal} of the kind {@value DeviceKind#PROPERTY} selects.
      *
      * @param useVendorLibraries try cuSPARSE and cuBLAS (true), or run only the project's kernels
      * @throws BackendUnavailableException saying why the backend cannot run here
      */
     public static CudaBackend create(int deviceOrdinal, boolean useVendorLibraries) {
+        return create(DeviceKind.selected(), deviceOrdinal, useVendorLibraries);
+    }
+
+    /**
+     * A backend on device {@code deviceOrdinal} of {@code kind}: the CUDA driver's, the emulated
+     * device (ordinal 0 only; {@code useVendorLibraries} has no effect there), or for
+     * {@link DeviceKind#AUTO} the driver's where it is usable, else the emulated one.
+     *
+     * @throws BackendUnavailableException saying why the backend cannot run here
+     */
+    public static CudaBackend create(DeviceKind kind, int deviceOrdinal, boolean useVendorLibraries) {
+        DeviceKind k = kind == DeviceKind.AUTO ? (unavailableReason(DeviceKind.DRIVER) == null ? DeviceKind.DRIVER
+                : DeviceKind.EMULATED) : kind;
+        if (k == DeviceKind.EMULATED) {
+            if (kind == DeviceKind.AUTO && EmulatedDevice.unavailableReason() != null) {
+                throw new BackendUnavailableException(unavailableReason(DeviceKind.AUTO));
+            }
+            if (deviceOrdinal != 0) {
+                throw new BackendUnavailableException("CUDA backend unavailable: emulated device " + deviceOrdinal
+                        + " does not exist (the emulated device is device 0)");
+            }
+            return createEmulated(EmulatedDevice.defaultMaxBlocks());
+        }
+        return createOnDriver(deviceOrdinal, useVendorLibraries);
+    }
+
+    /**
+     * A backend on the emulated CUDA device whose launches use at most {@code maxBlocks} blocks of
+     * 256 threads (8 per multiprocessor, so 1056 is an H100 or H200 SXM and 1 a grid of one block).
+     * The kernels are compiled by the host's g++ from the {@code .cu} sources on first use (some
+     * seconds, cached). Every operation runs the project's kernels: cuSPARSE and cuBLAS do not
+     * exist there.
+     *
+     * @throws BackendUnavailableException where no C++ compiler is available
+     * @throws IllegalStateException       where the compiler rejects the kernels' sources
+     */
+    public static CudaBackend createEmulated(int maxBlocks) {
+        EmulatedDevice device = EmulatedDevice.open(maxBlocks);
+        DeviceMemory memory = null;
+        Kernels kernels = null;
+        try {
+            memory = new DeviceMemory(device);
+            kernels = Kernels.load(device, memory);
+            CudaBackend backend = new CudaBackend(device, memory, kernels, null, true);
+            LOG.info("{}", backend.describe());
+            return backend;
+        } catch (RuntimeException | Error e) {
+            closeQuietly(kernels);
+            closeQuietly(memory);
+            closeQuietly(device);
+            throw e;
+        }
+    }
+
+    private static CudaBackend createOnDriver(int deviceOrdinal, boolean useVendorLibraries) {
         Cuda.initialize();
         int devices = Cuda.deviceCount();
         if (deviceOrdinal < 0 || deviceOrdinal >= devices) {
@@ -122,7 +195,7 @@ public final class CudaBackend implements Backend {
                         + "): the kernels did not load: " + e.getMessage(), e);
             }
             libs = useVendorLibraries ? VendorLibraries.open(context) : null;
-            CudaBackend backend = new CudaBackend(context, memory, kernels, libs);
+            CudaBackend backend = new CudaBackend(context, memory, kernels, libs, false);
             LOG.info("{}", backend.describe());
             return backend;
         } catch (RuntimeException | Error e) {
@@ -135,15 +208,42 @@ public final class CudaBackend implements Backend {
     }
 
     /**
-     * Whether a CUDA device can be used here; never throws, never crashes on a machine without a
-     * driver. The reason when it cannot is in {@link #unavailableReason()}.
+     * Whether a device of the kind {@value DeviceKind#PROPERTY} selects can be used here; never
+     * throws, never crashes on a machine without a driver. The reason when it cannot is in
+     * {@link #unavailableReason()}.
      */
     public static boolean isAvailable() {
         return unavailableReason() == null;
     }
 
-    /** Why the CUDA driver cannot be used here, or null when it can. */
+    /** Why a device of the kind {@value DeviceKind#PROPERTY} selects cannot be used here, or null. */
     public static String unavailableReason() {
+        return unavailableReason(DeviceKind.selected());
+    }
+
+    /** Whether a device of {@code kind} can be used here. */
+    public static boolean isAvailable(DeviceKind kind) {
+        return unavailableReason(kind) == null;
+    }
+
+    /**
+     * Why a device of {@code kind} cannot be used here, or null when it can: for the driver, why
+     * it did not load or found no device; for the emulated device, why it cannot be built (no
+     * C++ compiler); for {@link DeviceKind#AUTO}, both reasons when neither can.
+     */
+    public static String unavailableReason(DeviceKind kind) {
+        return switch (kind) {
+            case DRIVER -> driverUnavailableReason();
+            case EMULATED -> EmulatedDevice.unavailableReason();
+            case AUTO -> {
+                String driver = driverUnavailableReason();
+                String emulator = driver == null ? null : EmulatedDevice.unavailableReason();
+                yield driver == null || emulator == null ? null : driver + "; and the " + emulator;
+            }
+        };
+    }
+
+    private static String driverUnavailableReason() {
         try {
             Cuda.initialize();
             return null;
@@ -184,6 +284,11 @@ public final class CudaBackend implements Backend {
 
     /** Device name, compute capability, driver version and which libraries run. */
     public String describe() {
+        if (emulated) {
+            return "CUDA backend on the " + context.name() + ": kernels compiled by g++ from the .cu sources, run on"
+                    + " the CPU; CSR SpMV: Solvent kernels; BLAS-1: Solvent kernels (no cuSPARSE or cuBLAS on the"
+                    + " emulated device)";
+        }
         return "CUDA backend on device " + context.ordinal() + " (" + context.name() + ", compute capability "
                 + context.computeCapability() + ", " + context.multiprocessors() + " SMs), driver CUDA "
                 + Cuda.versionString(Cuda.driverVersion()) + "; CSR SpMV: "
@@ -197,6 +302,16 @@ public final class CudaBackend implements Backend {
 
     public int deviceOrdinal() {
         return context.ordinal();
+    }
+
+    /** Whether this backend runs on the emulated device (the kernels on the host CPU) rather than a GPU. */
+    public boolean isEmulated() {
+        return emulated;
+    }
+
+    /** The most blocks one kernel launch uses (8 per multiprocessor). */
+    public int maxBlocks() {
+        return kernels.maxBlocks();
     }
 
     /** Whether CSR SpMV runs on cuSPARSE (else the project's kernels). */
@@ -538,6 +653,96 @@ public final class CudaBackend implements Backend {
         distinct(r, z, "r and z");
         distinct(d, z, "d and z");
         return kernels.diagScaleDot(d.length(), buf(d), buf(r), buf(z));
+    }
+
+    // ---- multigrid ----------------------------------------------------------------------------
+
+    @Override
+    public synchronized void upload(double[] values, Vector dst) {
+        begin();
+        if (values.length != dst.length()) {
+            throw new IllegalArgumentException("vector lengths differ: " + values.length + " and " + dst.length());
+        }
+        buf(dst).upload(values);
+    }
+
+    /**
+     * {@code y += alpha A x}: cuSPARSE SpMV with beta = 1 where it loads, else
+     * {@code solvent_csr_spmv_add}; {@code solvent_stencil7_spmv_add} on a stencil; a host
+     * operator on the host (copies both ways).
+     */
+    @Override
+    public synchronized void applyAdd(BoundOperator a, double alpha, Vector x, Vector y) {
+        begin();
+        checkApply(own(a), x, y);
+        if (a instanceof CudaCsr m) {
+            if (usesCusparse()) {
+                m.cusparse(libs).spmv(alpha, buf(x), 1.0, buf(y));
+            } else {
+                kernels.csrSpmvAdd(m.rows(), alpha, m.rowPtr, m.colIdx, m.values, buf(x), buf(y));
+            }
+        } else if (a instanceof CudaStencil s) {
+            kernels.stencilSpmvAdd(s.stencil, alpha, buf(x), buf(y));
+        } else {
+            double[] hx = new double[x.length()];
+            double[] hy = new double[y.length()];
+            double[] t = new double[y.length()];
+            buf(x).download(hx);
+            buf(y).download(hy);
+            ((HostOperator) a).operator.apply(hx, t);
+            for (int i = 0; i < hy.length; i++) {
+                hy[i] += alpha * t[i];
+            }
+            buf(y).upload(hy);
+        }
+    }
+
+    /**
+     * The fused smoother step ({@code solvent_csr_smoother_step}, {@code solvent_stencil7_smoother_step},
+     * {@code solvent_smoother_start} for x = null); a host operator on the host.
+     */
+    @Override
+    public synchronized void smootherStep(BoundOperator a, Vector b, Vector x, Vector dinv, double c1, double c2,
+                                          Vector d, Vector xOut) {
+        begin();
+        sameLength(b, dinv);
+        sameLength(b, d);
+        sameLength(b, xOut);
+        distinct(d, xOut, "d and xOut");
+        distinct(b, xOut, "b and xOut");
+        distinct(b, d, "b and d");
+        if (x == null) {
+            kernels.smootherStart(b.length(), buf(b), buf(dinv), c1, c2, buf(d), buf(xOut));
+            return;
+        }
+        checkApply(own(a), x, xOut);
+        sameLength(b, x);
+        distinct(x, d, "x and d");
+        if (a instanceof CudaCsr m) {
+            kernels.csrSmootherStep(m.rows(), m.rowPtr, m.colIdx, m.values, buf(b), buf(x), buf(dinv), c1, c2, buf(d),
+                    buf(xOut));
+        } else if (a instanceof CudaStencil s) {
+            kernels.stencilSmootherStep(s.stencil, buf(b), buf(x), buf(dinv), c1, c2, buf(d), buf(xOut));
+        } else {
+            int n = b.length();
+            double[] hb = new double[n];
+            double[] hx = new double[n];
+            double[] hd = new double[n];
+            double[] hdinv = new double[n];
+            double[] ax = new double[n];
+            buf(b).download(hb);
+            buf(x).download(hx);
+            buf(d).download(hd);
+            buf(dinv).download(hdinv);
+            ((HostOperator) a).operator.apply(hx, ax);
+            for (int i = 0; i < n; i++) {
+                double r = hb[i] - ax[i];
+                hd[i] = c1 == 0.0 ? c2 * hdinv[i] * r : c1 * hd[i] + c2 * hdinv[i] * r;
+                ax[i] = hx[i] + hd[i];
+            }
+            buf(d).upload(hd);
+            buf(xOut).upload(ax);
+        }
     }
 
     // ---- relaxation ---------------------------------------------------------------------------

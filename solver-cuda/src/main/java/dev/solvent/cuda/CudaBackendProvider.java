@@ -9,8 +9,10 @@ import dev.solvent.backend.BackendUnavailableException;
  * {@code Backends.byName("cuda", threads)} finds it when solver-cuda is on the class path.
  * Construction touches no native code; {@link #create} probes the driver.
  *
- * <p>The device is chosen by the system property {@code solvent.cuda.device} (default 0). The
- * {@code threads} argument is ignored: the CUDA backend drives the device from one host thread.
+ * <p>The device is chosen by the system property {@code solvent.cuda.device} (default 0), its
+ * kind by {@value DeviceKind#PROPERTY} (default {@code driver}; {@code emulated} runs the kernels
+ * on the CPU, see {@link DeviceKind}). The {@code threads} argument is ignored: the CUDA backend
+ * drives the device from one host thread.
  */
 public final class CudaBackendProvider implements BackendProvider {
 

@@ -16,19 +16,24 @@ import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** Device memory comes back, and running out of it is an exception. Skipped where no GPU is usable. */
+/**
+ * Device memory comes back, and running out of it is an exception. Skipped where no GPU is usable.
+ * On the emulated device (see {@link Gpu}) with 500 solves instead of 10,000 and chunks of an
+ * eighth of its memory ({@code solvent.cuda.emulator.memory}) instead of 2 GiB.
+ */
 @Tag("gpu")
 class CudaMemoryTest {
 
     /**
-     * 10,000 small solves, each binding the matrix, solving (which uploads b and x and allocates
-     * work vectors) and closing: afterwards this backend holds exactly what it held before, and
-     * the device's free memory (cuMemGetInfo) is back where it was, give or take what other
-     * processes on the device did meanwhile (16 MiB of slack).
+     * 10,000 small solves (500 on the emulated device), each binding the matrix, solving (which
+     * uploads b and x and allocates work vectors) and closing: afterwards this backend holds exactly
+     * what it held before, and the device's free memory (cuMemGetInfo) is back where it was, give or
+     * take what other processes on the device did meanwhile (16 MiB of slack).
      */
     @Test
     void tenThousandSmallSolvesLeaveDeviceMemoryWhereItWas() {
         try (CudaBackend gpu = Gpu.backend(true)) {
+            int solves = Gpu.sanitized() ? 50 : gpu.isEmulated() ? 500 : 10_000;
             CsrMatrix a = TestMatrices.poisson3d(8);
             double[] b = TestMatrices.randomVector(a.rows(), 5);
             SolverOptions options = SolverOptions.defaults().withRtol(1e-8).withRecordHistory(false);
@@ -39,7 +44,7 @@ class CudaMemoryTest {
             }
             long heldBefore = settle(gpu);
             long freeBefore = gpu.memoryInfo().freeBytes();
-            for (int i = 0; i < 10_000; i++) {
+            for (int i = 0; i < solves; i++) {
                 solveOnce(cg, a, b, gpu);
             }
             assertEquals(heldBefore, settle(gpu), "bytes held by the backend");
@@ -88,8 +93,9 @@ class CudaMemoryTest {
     @Test
     void runningOutOfDeviceMemoryIsAnException() {
         try (CudaBackend gpu = Gpu.backend(false)) {
-            int chunk = 1 << 28; // 2 GiB of doubles
             long total = gpu.memoryInfo().totalBytes();
+            // 2 GiB of doubles on a GPU; an eighth of the emulated device's (host) memory there.
+            int chunk = (int) Math.min(1L << 28, Math.max(1, total / 64));
             List<Vector> held = new ArrayList<>();
             DeviceOutOfMemoryException oom = null;
             try {
@@ -105,7 +111,7 @@ class CudaMemoryTest {
                     gpu.release(v);
                 }
             }
-            assertTrue(oom != null, "allocated " + held.size() + " x 2 GiB without running out");
+            assertTrue(oom != null, "allocated " + held.size() + " x " + 8L * chunk + " bytes without running out");
             assertTrue(oom.getMessage().contains("cannot allocate"), oom.getMessage());
             assertEquals("CUDA_ERROR_OUT_OF_MEMORY", oom.errorName());
             Vector v = gpu.upload(new double[] {1, 2, 2});

@@ -18,6 +18,10 @@ final class CpuKernels {
     static final int APPLY = 0;
     static final int APPLY_DOT = 1;
     static final int RESIDUAL = 2;
+    /** {@code y += alpha A x}. */
+    static final int APPLY_ADD = 3;
+    /** The smoother step {@code r = b - A x; d = c1 d + c2 dinv r; xOut = x + d}. */
+    static final int SMOOTH = 4;
 
     private CpuKernels() {
     }
@@ -178,6 +182,50 @@ final class CpuKernels {
         return (s0 + s1) + (s2 + s3);
     }
 
+    /**
+     * The first step of a polynomial smoother from x = 0, where {@code r = b}:
+     * {@code d[i] = c1 d[i] + c2 dinv[i] b[i]; xOut[i] = d[i]} (the old d unread when c1 = 0).
+     */
+    static void smootherStart(double[] b, double[] dinv, double c1, double c2, double[] d, double[] xOut,
+                              int lo, int hi) {
+        if (c1 == 0.0) {
+            for (int i = lo; i < hi; i++) {
+                double di = c2 * dinv[i] * b[i];
+                d[i] = di;
+                xOut[i] = di;
+            }
+        } else {
+            for (int i = lo; i < hi; i++) {
+                double di = c1 * d[i] + c2 * dinv[i] * b[i];
+                d[i] = di;
+                xOut[i] = di;
+            }
+        }
+    }
+
+    /**
+     * The tail of a smoother step whose product {@code A x} is already in xOut:
+     * {@code r = b[i] - xOut[i]; d[i] = c1 d[i] + c2 dinv[i] r; xOut[i] = x[i] + d[i]}.
+     */
+    static void smootherTail(double[] b, double[] x, double[] dinv, double c1, double c2, double[] d,
+                             double[] xOut, int lo, int hi) {
+        if (c1 == 0.0) {
+            for (int i = lo; i < hi; i++) {
+                double r = b[i] - xOut[i];
+                double di = c2 * dinv[i] * r;
+                d[i] = di;
+                xOut[i] = x[i] + di;
+            }
+        } else {
+            for (int i = lo; i < hi; i++) {
+                double r = b[i] - xOut[i];
+                double di = c1 * d[i] + c2 * dinv[i] * r;
+                d[i] = di;
+                xOut[i] = x[i] + di;
+            }
+        }
+    }
+
     // ---- CSR ------------------------------------------------------------------------------
 
     /**
@@ -229,6 +277,51 @@ final class CpuKernels {
         return rr;
     }
 
+    /** Rows {@code [lo, hi)} of {@code y = y + alpha A x} (A may be rectangular). */
+    static void csrApplyAdd(int[] rp, int[] ci, double[] v, double alpha, double[] x, double[] y, int lo, int hi) {
+        int k = rp[lo];
+        for (int i = lo; i < hi; i++) {
+            int end = rp[i + 1];
+            double s = 0.0;
+            for (; k < end; k++) {
+                s += v[k] * x[ci[k]];
+            }
+            y[i] += alpha * s;
+        }
+    }
+
+    /**
+     * Rows {@code [lo, hi)} of one smoother step, the residual fused in (one pass over the matrix):
+     * <pre>  r_i = b_i - (A x)_i;  d_i = c1 d_i + c2 dinv_i r_i;  xOut_i = x_i + d_i  </pre>
+     */
+    static void csrSmootherStep(int[] rp, int[] ci, double[] v, double[] b, double[] x, double[] dinv,
+                                double c1, double c2, double[] d, double[] xOut, int lo, int hi) {
+        int k = rp[lo];
+        if (c1 == 0.0) {
+            for (int i = lo; i < hi; i++) {
+                int end = rp[i + 1];
+                double s = 0.0;
+                for (; k < end; k++) {
+                    s += v[k] * x[ci[k]];
+                }
+                double di = c2 * dinv[i] * (b[i] - s);
+                d[i] = di;
+                xOut[i] = x[i] + di;
+            }
+            return;
+        }
+        for (int i = lo; i < hi; i++) {
+            int end = rp[i + 1];
+            double s = 0.0;
+            for (; k < end; k++) {
+                s += v[k] * x[ci[k]];
+            }
+            double di = c1 * d[i] + c2 * dinv[i] * (b[i] - s);
+            d[i] = di;
+            xOut[i] = x[i] + di;
+        }
+    }
+
     // ---- 7-point stencil ------------------------------------------------------------------
 
     /**
@@ -270,6 +363,61 @@ final class CpuKernels {
             }
         }
         return sum;
+    }
+
+    /**
+     * Grid lines {@code [line0, line1)} of a smoother step on the stencil: each line of
+     * {@code A x} is computed into xOut (a different array from x) and, still in L1 cache, turned
+     * into {@code d = c1 d + c2 dinv (b - A x); xOut = x + d} by {@link #smootherTail}.
+     */
+    static void stencilSmoothLines(double[] x, double[] b, double[] dinv, double c1, double c2, double[] d,
+                                   double[] xOut, int nx, int ny, int nz, double c, double wx, double wy,
+                                   double wz, int line0, int line1) {
+        for (int line = line0; line < line1; line++) {
+            stencilLines(APPLY, x, xOut, null, nx, ny, nz, c, wx, wy, wz, line, line + 1);
+            int p0 = line * nx;
+            smootherTail(b, x, dinv, c1, c2, d, xOut, p0, p0 + nx);
+        }
+    }
+
+    /**
+     * Grid lines {@code [line0, line1)} of {@code y = y + alpha A x} on the stencil, point by point
+     * in the general (boundary) form: {@code A x} cannot be staged in y, which holds data.
+     */
+    static void stencilApplyAddLines(double[] x, double[] y, double alpha, int nx, int ny, int nz,
+                                     double c, double wx, double wy, double wz, int line0, int line1) {
+        final int sy = nx;
+        final int sz = nx * ny;
+        for (int line = line0; line < line1; line++) {
+            int k = line / ny;
+            int j = line - k * ny;
+            int p0 = line * nx;
+            for (int i = 0; i < nx; i++) {
+                int p = p0 + i;
+                double lr = 0.0;
+                if (i > 0) {
+                    lr += x[p - 1];
+                }
+                if (i < nx - 1) {
+                    lr += x[p + 1];
+                }
+                double ns = 0.0;
+                if (j > 0) {
+                    ns += x[p - sy];
+                }
+                if (j < ny - 1) {
+                    ns += x[p + sy];
+                }
+                double ud = 0.0;
+                if (k > 0) {
+                    ud += x[p - sz];
+                }
+                if (k < nz - 1) {
+                    ud += x[p + sz];
+                }
+                y[p] += alpha * (c * x[p] + wx * lr + wy * ns + wz * ud);
+            }
+        }
     }
 
     /** A line with all four j/k neighbours present and {@code nx >= 2}: branch-free inner loop. */

@@ -86,6 +86,8 @@ import java.util.Map;
  *       (7-point: 128n)</td></tr>
  *   <tr><td>ssorApplyDot (scheduled, natural)</td><td>12 (nnz - n) + 8n + 56n</td></tr>
  *   <tr><td>sorSweep, one direction (natural)</td><td>12 (nnz - n) + 16n + 32n</td></tr>
+ *   <tr><td>applyAdd (CSR, rows x cols)</td><td>12 nnz + 4 (rows + 1) + 8 cols + 16 rows</td></tr>
+ *   <tr><td>smootherStep (CSR / stencil)</td><td>12 nnz + 4 (n + 1) + 56n / 56n; 32n from x = 0</td></tr>
  * </table>
  */
 public final class ParallelCpuBackend extends HostBackend {
@@ -105,6 +107,8 @@ public final class ParallelCpuBackend extends HostBackend {
     private static final int CG_UPDATE = 6;
     private static final int DIAGONAL_SCALE_DOT = 7;
     private static final int SUBTRACT_FROM_DOT = 8;
+    private static final int SMOOTHER_START = 9;
+    private static final int SMOOTHER_TAIL = 10;
 
     /** Stops the pools of backends that were dropped without close(). */
     private static final Cleaner CLEANER = Cleaner.create();
@@ -120,6 +124,16 @@ public final class ParallelCpuBackend extends HostBackend {
     private final CsrTask csrTask = new CsrTask();
     private final StencilTask stencilTask = new StencilTask();
     private final ScheduleTask scheduleTask = new ScheduleTask();
+    /**
+     * Arguments of the multigrid kernels beyond (b, x, y), set by the caller before a dispatch and
+     * cleared after it (the pool's dispatch publishes them to the workers).
+     */
+    private double argAlpha;
+    private double argC1;
+    private double argC2;
+    private double[] argDinv;
+    private double[] argD;
+    private double[] argX;
 
     /** A backend with {@link Runtime#availableProcessors()} threads. */
     public ParallelCpuBackend() {
@@ -553,6 +567,78 @@ public final class ParallelCpuBackend extends HostBackend {
         return sumPartials(threads);
     }
 
+    // ---- multigrid kernels -------------------------------------------------------------------
+
+    /**
+     * {@code y += alpha A x} (A may be rectangular). CSR: {@code 12 nnz + 4 (rows + 1) + 8 cols
+     * + 16 rows} bytes; stencil: {@code 24n}, point by point; other operators: their apply into a
+     * new array (this path allocates), then a parallel axpy.
+     */
+    @Override
+    public synchronized void applyAdd(BoundOperator a, double alpha, Vector x, Vector y) {
+        ensureOpen();
+        double[] xx = HostVector.of(x);
+        double[] yy = HostVector.of(y);
+        checkApply(a, xx, yy);
+        if (a instanceof ParallelCsr || a instanceof BoundStencil) {
+            argAlpha = alpha;
+            operator(CpuKernels.APPLY_ADD, a, null, xx, yy);
+            return;
+        }
+        if (a instanceof HostCsr) {
+            throw new IllegalArgumentException("operator was bound by another backend: bind it with this one");
+        }
+        double[] t = new double[yy.length];
+        a.source().apply(xx, t);
+        vector(AXPY, t.length, alpha, t, yy, null, null);
+    }
+
+    /**
+     * One smoother step {@code r = b - A x; d = c1 d + c2 dinv .* r; xOut = x + d} in one pass.
+     * CSR: {@code 12 nnz + 4 (n + 1) + 56n} bytes (x gathered once, b, dinv, d read, d and xOut
+     * written); stencil: {@code 56n}; x = null: {@code 32n} (b, dinv read; d, xOut written).
+     */
+    @Override
+    public synchronized void smootherStep(BoundOperator a, Vector b, Vector x, Vector dinv, double c1, double c2,
+                                          Vector d, Vector xOut) {
+        ensureOpen();
+        double[] bb = HostVector.of(b);
+        double[] di = HostVector.of(dinv);
+        double[] dd = HostVector.of(d);
+        double[] xo = HostVector.of(xOut);
+        checkLength(bb, di);
+        checkLength(bb, dd);
+        checkLength(bb, xo);
+        checkSmootherAliasing(bb, x == null ? null : HostVector.of(x), di, dd, xo);
+        argC1 = c1;
+        argC2 = c2;
+        argDinv = di;
+        argD = dd;
+        try {
+            if (x == null) {
+                vector(SMOOTHER_START, bb.length, 0.0, bb, null, null, xo);
+                return;
+            }
+            double[] xx = HostVector.of(x);
+            checkApply(a, xx, xo);
+            checkLength(bb, xx);
+            if (a instanceof ParallelCsr || a instanceof BoundStencil) {
+                operator(CpuKernels.SMOOTH, a, bb, xx, xo);
+                return;
+            }
+            if (a instanceof HostCsr) {
+                throw new IllegalArgumentException("operator was bound by another backend: bind it with this one");
+            }
+            a.source().apply(xx, xo);
+            argX = xx;
+            vector(SMOOTHER_TAIL, bb.length, 0.0, bb, null, null, xo);
+        } finally {
+            argDinv = null;
+            argD = null;
+            argX = null;
+        }
+    }
+
     /** Stops the worker threads; every kernel fails afterwards. Idempotent. */
     @Override
     public void close() {
@@ -752,6 +838,12 @@ public final class ParallelCpuBackend extends HostBackend {
                     return CpuKernels.diagonalScaleDot(a, b, c, lo, hi);
                 case SUBTRACT_FROM_DOT:
                     return CpuKernels.subtractFromDot(a, b, lo, hi);
+                case SMOOTHER_START:
+                    CpuKernels.smootherStart(a, argDinv, argC1, argC2, argD, d, lo, hi);
+                    return 0.0;
+                case SMOOTHER_TAIL:
+                    CpuKernels.smootherTail(a, argX, argDinv, argC1, argC2, argD, d, lo, hi);
+                    return 0.0;
                 default:
                     throw new IllegalStateException("unknown vector kernel " + op);
             }
@@ -782,6 +874,12 @@ public final class ParallelCpuBackend extends HostBackend {
                     return 0.0;
                 case CpuKernels.APPLY_DOT:
                     return CpuKernels.csrApplyDot(rp, ci, v, x, y, lo, hi);
+                case CpuKernels.APPLY_ADD:
+                    CpuKernels.csrApplyAdd(rp, ci, v, argAlpha, x, y, lo, hi);
+                    return 0.0;
+                case CpuKernels.SMOOTH:
+                    CpuKernels.csrSmootherStep(rp, ci, v, b, x, argDinv, argC1, argC2, argD, y, lo, hi);
+                    return 0.0;
                 default:
                     return CpuKernels.csrResidual(rp, ci, v, b, x, y, lo, hi);
             }
@@ -820,6 +918,15 @@ public final class ParallelCpuBackend extends HostBackend {
         }
 
         double range(int line0, int line1) {
+            if (mode == CpuKernels.APPLY_ADD) {
+                CpuKernels.stencilApplyAddLines(x, y, argAlpha, nx, ny, nz, c, wx, wy, wz, line0, line1);
+                return 0.0;
+            }
+            if (mode == CpuKernels.SMOOTH) {
+                CpuKernels.stencilSmoothLines(x, b, argDinv, argC1, argC2, argD, y, nx, ny, nz, c, wx, wy, wz,
+                        line0, line1);
+                return 0.0;
+            }
             return CpuKernels.stencilLines(mode, x, y, b, nx, ny, nz, c, wx, wy, wz, line0, line1);
         }
     }

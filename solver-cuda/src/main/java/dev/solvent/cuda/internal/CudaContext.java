@@ -18,7 +18,7 @@ import jcuda.driver.JCudaDriver;
  * calls {@link #makeCurrent} on the calling thread before its first driver call (one cheap
  * {@code cuCtxSetCurrent}), so a backend may be used from any thread, one call at a time.
  */
-public final class CudaContext implements AutoCloseable {
+public final class CudaContext implements DeviceContext {
 
     private final int ordinal;
     private final CUdevice device = new CUdevice();
@@ -63,6 +63,7 @@ public final class CudaContext implements AutoCloseable {
     }
 
     /** Binds this context to the calling thread. */
+    @Override
     public void makeCurrent() {
         if (closed) {
             throw new IllegalStateException("the CUDA backend has been closed");
@@ -71,12 +72,14 @@ public final class CudaContext implements AutoCloseable {
     }
 
     /** Waits for all work queued in this context; reports asynchronous kernel errors. */
+    @Override
     public void synchronize() {
         makeCurrent();
         Cuda.check(JCudaDriver.cuCtxSynchronize(), "cuCtxSynchronize");
     }
 
     /** {@code {free, total}} bytes of device memory, from {@code cuMemGetInfo}. */
+    @Override
     public long[] memoryInfo() {
         makeCurrent();
         long[] free = {0};
@@ -85,23 +88,28 @@ public final class CudaContext implements AutoCloseable {
         return new long[] {free[0], total[0]};
     }
 
+    @Override
     public int ordinal() {
         return ordinal;
     }
 
+    @Override
     public String name() {
         return name;
     }
 
     /** Compute capability as {@code major.minor}. */
+    @Override
     public String computeCapability() {
         return ccMajor + "." + ccMinor;
     }
 
+    @Override
     public int multiprocessors() {
         return multiprocessors;
     }
 
+    @Override
     public boolean isClosed() {
         return closed;
     }

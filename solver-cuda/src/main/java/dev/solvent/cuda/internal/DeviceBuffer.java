@@ -1,10 +1,8 @@
 package dev.solvent.cuda.internal;
 
 import java.lang.ref.Cleaner;
-import jcuda.Pointer;
 import jcuda.Sizeof;
 import jcuda.driver.CUdeviceptr;
-import jcuda.driver.JCudaDriver;
 
 /**
  * A block of device memory from a {@link DeviceMemory}. Closing it frees the memory at once;
@@ -35,10 +33,15 @@ public final class DeviceBuffer implements AutoCloseable {
 
     /** The device address, for kernel arguments in this package. */
     CUdeviceptr ptr() {
+        return live().ptr;
+    }
+
+    /** The allocation, checked not to have been freed. */
+    DeviceMemory.Allocation live() {
         if (allocation.freed) {
             throw new IllegalStateException("device buffer used after it was freed");
         }
-        return allocation.ptr;
+        return allocation;
     }
 
     /** Allocated size in bytes. */
@@ -54,7 +57,7 @@ public final class DeviceBuffer implements AutoCloseable {
     public void upload(double[] src) {
         checkFits((long) src.length * Sizeof.DOUBLE);
         if (src.length > 0) {
-            Cuda.check(JCudaDriver.cuMemcpyHtoD(ptr(), Pointer.to(src), (long) src.length * Sizeof.DOUBLE), "cuMemcpyHtoD");
+            memory.device().upload(live(), src);
         }
     }
 
@@ -62,7 +65,7 @@ public final class DeviceBuffer implements AutoCloseable {
     public void upload(int[] src) {
         checkFits((long) src.length * Sizeof.INT);
         if (src.length > 0) {
-            Cuda.check(JCudaDriver.cuMemcpyHtoD(ptr(), Pointer.to(src), (long) src.length * Sizeof.INT), "cuMemcpyHtoD");
+            memory.device().upload(live(), src);
         }
     }
 
@@ -70,7 +73,7 @@ public final class DeviceBuffer implements AutoCloseable {
     public void upload(float[] src) {
         checkFits((long) src.length * Sizeof.FLOAT);
         if (src.length > 0) {
-            Cuda.check(JCudaDriver.cuMemcpyHtoD(ptr(), Pointer.to(src), (long) src.length * Sizeof.FLOAT), "cuMemcpyHtoD");
+            memory.device().upload(live(), src);
         }
     }
 
@@ -78,7 +81,7 @@ public final class DeviceBuffer implements AutoCloseable {
     public void download(float[] dst) {
         checkFits((long) dst.length * Sizeof.FLOAT);
         if (dst.length > 0) {
-            Cuda.check(JCudaDriver.cuMemcpyDtoH(Pointer.to(dst), ptr(), (long) dst.length * Sizeof.FLOAT), "cuMemcpyDtoH");
+            memory.device().download(live(), dst);
         }
     }
 
@@ -86,7 +89,7 @@ public final class DeviceBuffer implements AutoCloseable {
     public void download(double[] dst) {
         checkFits((long) dst.length * Sizeof.DOUBLE);
         if (dst.length > 0) {
-            Cuda.check(JCudaDriver.cuMemcpyDtoH(Pointer.to(dst), ptr(), (long) dst.length * Sizeof.DOUBLE), "cuMemcpyDtoH");
+            memory.device().download(live(), dst);
         }
     }
 
@@ -94,7 +97,7 @@ public final class DeviceBuffer implements AutoCloseable {
     public void download(int[] dst) {
         checkFits((long) dst.length * Sizeof.INT);
         if (dst.length > 0) {
-            Cuda.check(JCudaDriver.cuMemcpyDtoH(Pointer.to(dst), ptr(), (long) dst.length * Sizeof.INT), "cuMemcpyDtoH");
+            memory.device().download(live(), dst);
         }
     }
 
@@ -103,7 +106,7 @@ public final class DeviceBuffer implements AutoCloseable {
         checkFits(bytes);
         src.checkFits(bytes);
         if (bytes > 0) {
-            Cuda.check(JCudaDriver.cuMemcpyDtoD(ptr(), src.ptr(), bytes), "cuMemcpyDtoD");
+            memory.device().copy(live(), src.live(), bytes);
         }
     }
 
@@ -111,7 +114,7 @@ public final class DeviceBuffer implements AutoCloseable {
     public void zero(long bytes) {
         checkFits(bytes);
         if (bytes > 0) {
-            Cuda.check(JCudaDriver.cuMemsetD32(ptr(), 0, bytes / 4), "cuMemsetD32");
+            memory.device().zero(live(), bytes);
         }
     }
 

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import jcuda.Pointer;
+import jcuda.Sizeof;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUresult;
 import jcuda.driver.JCudaDriver;
@@ -25,31 +27,151 @@ import jcuda.driver.JCudaDriver;
  * cleaner's own thread, so frees cannot race with kernels. The JVM does not see device memory
  * pressure, so an allocation that fails for lack of memory first collects garbage, drains the
  * queue and tries once more before throwing {@link DeviceOutOfMemoryException}.
+ *
+ * <p>The bytes themselves are moved by a {@code DeviceMemory.Device}: the CUDA driver ({@code cuMemAlloc},
+ * {@code cuMemcpy*}, {@code cuMemsetD32}) or the {@link EmulatedDevice}, whose device memory is
+ * host memory.
  */
 public final class DeviceMemory implements AutoCloseable {
 
     private static final Cleaner CLEANER = Cleaner.create();
 
-    private final CudaContext context;
+    /**
+     * Where device memory lives and how bytes reach it. Every method is called with the context
+     * current on the calling thread; sizes have been checked against the allocation.
+     */
+    interface Device {
+        /**
+         * Allocates {@code size} bytes: {@code CUDA_SUCCESS} with the allocation in {@code out[0]},
+         * or the driver's error ({@code CUDA_ERROR_OUT_OF_MEMORY} when the device is full).
+         */
+        int allocate(DeviceMemory owner, long size, Allocation[] out);
+
+        void free(Allocation a);
+
+        void upload(Allocation dst, double[] src);
+
+        void upload(Allocation dst, int[] src);
+
+        void upload(Allocation dst, float[] src);
+
+        void download(Allocation src, double[] dst);
+
+        void download(Allocation src, int[] dst);
+
+        void download(Allocation src, float[] dst);
+
+        void copy(Allocation dst, Allocation src, long bytes);
+
+        /** Sets the first {@code bytes} (a multiple of 4) to zero. */
+        void zero(Allocation dst, long bytes);
+    }
+
+    /** The CUDA driver's memory: {@code cuMemAlloc}, {@code cuMemFree}, {@code cuMemcpy*}, {@code cuMemsetD32}. */
+    static final class DriverMemory implements Device {
+        static final DriverMemory INSTANCE = new DriverMemory();
+
+        @Override
+        public int allocate(DeviceMemory owner, long size, Allocation[] out) {
+            CUdeviceptr ptr = new CUdeviceptr();
+            int result = JCudaDriver.cuMemAlloc(ptr, size);
+            if (result == CUresult.CUDA_SUCCESS) {
+                out[0] = new Allocation(owner, ptr, size);
+            }
+            return result;
+        }
+
+        @Override
+        public void free(Allocation a) {
+            Cuda.check(JCudaDriver.cuMemFree(a.ptr), "cuMemFree(" + a.bytes + " bytes)");
+        }
+
+        @Override
+        public void upload(Allocation dst, double[] src) {
+            Cuda.check(JCudaDriver.cuMemcpyHtoD(dst.ptr, Pointer.to(src), (long) src.length * Sizeof.DOUBLE), "cuMemcpyHtoD");
+        }
+
+        @Override
+        public void upload(Allocation dst, int[] src) {
+            Cuda.check(JCudaDriver.cuMemcpyHtoD(dst.ptr, Pointer.to(src), (long) src.length * Sizeof.INT), "cuMemcpyHtoD");
+        }
+
+        @Override
+        public void upload(Allocation dst, float[] src) {
+            Cuda.check(JCudaDriver.cuMemcpyHtoD(dst.ptr, Pointer.to(src), (long) src.length * Sizeof.FLOAT), "cuMemcpyHtoD");
+        }
+
+        @Override
+        public void download(Allocation src, double[] dst) {
+            Cuda.check(JCudaDriver.cuMemcpyDtoH(Pointer.to(dst), src.ptr, (long) dst.length * Sizeof.DOUBLE), "cuMemcpyDtoH");
+        }
+
+        @Override
+        public void download(Allocation src, int[] dst) {
+            Cuda.check(JCudaDriver.cuMemcpyDtoH(Pointer.to(dst), src.ptr, (long) dst.length * Sizeof.INT), "cuMemcpyDtoH");
+        }
+
+        @Override
+        public void download(Allocation src, float[] dst) {
+            Cuda.check(JCudaDriver.cuMemcpyDtoH(Pointer.to(dst), src.ptr, (long) dst.length * Sizeof.FLOAT), "cuMemcpyDtoH");
+        }
+
+        @Override
+        public void copy(Allocation dst, Allocation src, long bytes) {
+            Cuda.check(JCudaDriver.cuMemcpyDtoD(dst.ptr, src.ptr, bytes), "cuMemcpyDtoD");
+        }
+
+        @Override
+        public void zero(Allocation dst, long bytes) {
+            Cuda.check(JCudaDriver.cuMemsetD32(dst.ptr, 0, bytes / 4), "cuMemsetD32");
+        }
+    }
+
+    private final DeviceContext context;
+    private final Device device;
     private final Set<Allocation> live = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<Allocation> unreachable = new ConcurrentLinkedQueue<>();
     private long liveBytes;
     private boolean closed;
 
+    /** The allocator of a CUDA driver context. */
     public DeviceMemory(CudaContext context) {
-        this.context = context;
+        this(context, DriverMemory.INSTANCE);
     }
 
-    /** The state a cleaner acts on: deliberately holds no reference to its {@link DeviceBuffer}. */
+    /** The allocator of the emulated device. */
+    public DeviceMemory(EmulatedDevice device) {
+        this(device, device);
+    }
+
+    DeviceMemory(DeviceContext context, Device device) {
+        this.context = context;
+        this.device = device;
+    }
+
+    Device device() {
+        return device;
+    }
+
+    /**
+     * The state a cleaner acts on: deliberately holds no reference to its {@link DeviceBuffer}.
+     * A driver allocation has its {@code CUdeviceptr}; an emulated one its host address.
+     */
     static final class Allocation implements Runnable {
         final DeviceMemory owner;
         final CUdeviceptr ptr;
+        final long address;
         final long bytes;
         volatile boolean freed;
 
         Allocation(DeviceMemory owner, CUdeviceptr ptr, long bytes) {
+            this(owner, ptr, 0L, bytes);
+        }
+
+        Allocation(DeviceMemory owner, CUdeviceptr ptr, long address, long bytes) {
             this.owner = owner;
             this.ptr = ptr;
+            this.address = address;
             this.bytes = bytes;
         }
 
@@ -79,8 +201,8 @@ public final class DeviceMemory implements AutoCloseable {
         context.makeCurrent();
         drain();
         long size = Math.max(8, bytes);
-        CUdeviceptr ptr = new CUdeviceptr();
-        int result = JCudaDriver.cuMemAlloc(ptr, size);
+        Allocation[] made = new Allocation[1];
+        int result = device.allocate(this, size, made);
         if (result == CUresult.CUDA_ERROR_OUT_OF_MEMORY) {
             // Memory held by vectors the program dropped may be waiting for a GC: collect and retry once.
             System.gc();
@@ -90,7 +212,7 @@ public final class DeviceMemory implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             drain();
-            result = JCudaDriver.cuMemAlloc(ptr, size);
+            result = device.allocate(this, size, made);
         }
         if (result == CUresult.CUDA_ERROR_OUT_OF_MEMORY) {
             long[] info = context.memoryInfo();
@@ -99,7 +221,7 @@ public final class DeviceMemory implements AutoCloseable {
                     + " bytes held by this backend in " + live.size() + " buffers", result, Cuda.errorName(result), size);
         }
         Cuda.check(result, "cuMemAlloc(" + size + ")");
-        Allocation a = new Allocation(this, ptr, size);
+        Allocation a = made[0];
         live.add(a);
         liveBytes += size;
         DeviceBuffer buffer = new DeviceBuffer(this, a);
@@ -122,7 +244,7 @@ public final class DeviceMemory implements AutoCloseable {
         a.freed = true;
         live.remove(a);
         liveBytes -= a.bytes;
-        Cuda.check(JCudaDriver.cuMemFree(a.ptr), "cuMemFree(" + a.bytes + " bytes)");
+        device.free(a);
     }
 
     /** Frees what the cleaner queued. Caller holds the lock with the context current. */

@@ -34,10 +34,13 @@ public final class Kernels implements AutoCloseable {
 
     /** Entry points of blas.ptx that this class launches. */
     public static final List<String> BLAS_ENTRIES = List.of("solvent_fill", "solvent_axpy", "solvent_scale",
-            "solvent_dot", "solvent_reduce", "solvent_cg_direction", "solvent_cg_update", "solvent_diag_scale_dot");
+            "solvent_dot", "solvent_reduce", "solvent_cg_direction", "solvent_cg_update", "solvent_diag_scale_dot",
+            "solvent_smoother_start");
     /** Entry points of spmv.ptx that this class launches. */
     public static final List<String> SPMV_ENTRIES = List.of("solvent_csr_spmv", "solvent_csr_spmv_dot",
-            "solvent_csr_residual", "solvent_stencil7_spmv", "solvent_stencil7_spmv_dot", "solvent_stencil7_residual");
+            "solvent_csr_residual", "solvent_stencil7_spmv", "solvent_stencil7_spmv_dot", "solvent_stencil7_residual",
+            "solvent_csr_spmv_add", "solvent_stencil7_spmv_add", "solvent_csr_smoother_step",
+            "solvent_stencil7_smoother_step");
     /** Entry points of relax.ptx that this class launches. */
     public static final List<String> RELAX_ENTRIES = List.of("solvent_colour_sor", "solvent_colour_ssor_forward",
             "solvent_colour_ssor_backward", "solvent_ic_forward", "solvent_ic_backward");
@@ -56,8 +59,9 @@ public final class Kernels implements AutoCloseable {
     public static final int CONV_GROUP = 8;
 
     /**
-     * Where launches go. The driver in production ({@link DriverDevice}); a recorder in the tests
-     * that check every launcher's arguments against the kernels' signatures without a GPU.
+     * Where launches go. The driver in production ({@link DriverDevice}); the host-run kernels of
+     * the {@link EmulatedDevice}; a recorder in the tests that check every launcher's arguments
+     * against the kernels' signatures.
      * Arguments are {@link Integer} ({@code int}), {@link Double} ({@code double}) or
      * {@link DeviceBuffer} (a device pointer), in the kernel's parameter order.
      */
@@ -191,6 +195,22 @@ public final class Kernels implements AutoCloseable {
         }
     }
 
+    /**
+     * The kernels of the emulated device (compiled from the .cu sources, run on the host), with
+     * reduction buffers for its grid cap ({@link EmulatedDevice#maxBlocks}).
+     */
+    public static Kernels load(EmulatedDevice device, DeviceMemory memory) {
+        int maxBlocks = device.maxBlocks();
+        DeviceBuffer partial = memory.allocate((long) maxBlocks * Sizeof.DOUBLE, null);
+        try {
+            DeviceBuffer result = memory.allocate(Sizeof.DOUBLE, null);
+            return new Kernels(device.launcher(), maxBlocks, partial, result);
+        } catch (RuntimeException e) {
+            partial.close();
+            throw e;
+        }
+    }
+
     /** Blocks for a grid-stride loop over {@code n} items. */
     int blocks(long n) {
         return (int) Math.max(1, Math.min(maxBlocks, (n + BLOCK - 1) / BLOCK));
@@ -297,6 +317,37 @@ public final class Kernels implements AutoCloseable {
         int g = blocks(s.n());
         launch("solvent_stencil7_residual", g, s.args(b, x, r, partial));
         return finish(g);
+    }
+
+    // ---- multigrid ----------------------------------------------------------------------------
+
+    /** {@code y += alpha A x} for the n rows of a CSR matrix (rectangular allowed). */
+    public void csrSpmvAdd(int n, double alpha, DeviceBuffer rp, DeviceBuffer ci, DeviceBuffer v, DeviceBuffer x,
+                           DeviceBuffer y) {
+        launch("solvent_csr_spmv_add", blocks(n), n, alpha, rp, ci, v, x, y);
+    }
+
+    /** {@code y += alpha A x} on the stencil. */
+    public void stencilSpmvAdd(Stencil s, double alpha, DeviceBuffer x, DeviceBuffer y) {
+        launch("solvent_stencil7_spmv_add", blocks(s.n()), s.args(alpha, x, y));
+    }
+
+    /** The smoother step {@code d = c1 d + c2 dinv (b - A x); xout = x + d} on CSR. */
+    public void csrSmootherStep(int n, DeviceBuffer rp, DeviceBuffer ci, DeviceBuffer v, DeviceBuffer b, DeviceBuffer x,
+                                DeviceBuffer dinv, double c1, double c2, DeviceBuffer d, DeviceBuffer xout) {
+        launch("solvent_csr_smoother_step", blocks(n), n, rp, ci, v, b, x, dinv, c1, c2, d, xout);
+    }
+
+    /** The smoother step on the stencil. */
+    public void stencilSmootherStep(Stencil s, DeviceBuffer b, DeviceBuffer x, DeviceBuffer dinv, double c1, double c2,
+                                    DeviceBuffer d, DeviceBuffer xout) {
+        launch("solvent_stencil7_smoother_step", blocks(s.n()), s.args(b, x, dinv, c1, c2, d, xout));
+    }
+
+    /** The smoother's first step from x = 0: {@code d = c1 d + c2 dinv b; xout = d}. */
+    public void smootherStart(int n, DeviceBuffer b, DeviceBuffer dinv, double c1, double c2, DeviceBuffer d,
+                              DeviceBuffer xout) {
+        launch("solvent_smoother_start", blocks(n), n, b, dinv, c1, c2, d, xout);
     }
 
     // ---- scheduled relaxation (colours or dependency levels) -----------------------------------

@@ -47,7 +47,7 @@ class KernelLaunchTest {
     private final List<String> zeroed = new ArrayList<>();
 
     private static DeviceBuffer fake(long bytes) {
-        DeviceMemory memory = new DeviceMemory(null);
+        DeviceMemory memory = new DeviceMemory((CudaContext) null);
         return new DeviceBuffer(memory, new DeviceMemory.Allocation(memory, new CUdeviceptr(), bytes));
     }
 
@@ -238,6 +238,40 @@ class KernelLaunchTest {
         expect(8, "solvent_stencil7_residual", residual);
         expectReduce(9, launches.get(8).blocks());
         assertEquals(10, launches.size());
+    }
+
+    @Test
+    void multigridLaunchersPassTheirArgumentsInKernelOrder() throws IOException {
+        DeviceBuffer rp = fake(8);
+        DeviceBuffer ci = fake(8);
+        DeviceBuffer v = fake(8);
+        DeviceBuffer x = fake(8);
+        DeviceBuffer y = fake(8);
+        DeviceBuffer b = fake(8);
+        DeviceBuffer dinv = fake(8);
+        DeviceBuffer d = fake(8);
+        kernels.csrSpmvAdd(700, -0.5, rp, ci, v, x, y);
+        expect(0, "solvent_csr_spmv_add", map("n", 700, "alpha", -0.5, "rp", rp, "ci", ci, "v", v, "x", x, "y", y));
+        assertEquals(3, launches.get(0).blocks(), "ceil(700 / 256) blocks");
+        kernels.csrSmootherStep(700, rp, ci, v, b, x, dinv, 0.25, 1.5, d, y);
+        expect(1, "solvent_csr_smoother_step", map("n", 700, "rp", rp, "ci", ci, "v", v, "b", b, "x", x, "dinv", dinv,
+                "c1", 0.25, "c2", 1.5, "d", d, "xout", y));
+        kernels.smootherStart(700, b, dinv, 0.0, 2.5, d, y);
+        expect(2, "solvent_smoother_start", map("n", 700, "b", b, "dinv", dinv, "c1", 0.0, "c2", 2.5, "d", d, "xout", y));
+
+        Kernels.Stencil s = new Kernels.Stencil(7, 5, 3, 6.5, -1.25, -0.5, -0.75);
+        Map<String, Object> geometry = map("nx", 7, "ny", 5, "nz", 3, "c", 6.5, "wx", -1.25, "wy", -0.5, "wz", -0.75);
+        kernels.stencilSpmvAdd(s, 2.0, x, y);
+        Map<String, Object> add = new LinkedHashMap<>(geometry);
+        add.putAll(map("alpha", 2.0, "x", x, "y", y));
+        expect(3, "solvent_stencil7_spmv_add", add);
+        kernels.stencilSmootherStep(s, b, x, dinv, 0.75, 0.5, d, y);
+        Map<String, Object> smooth = new LinkedHashMap<>(geometry);
+        smooth.putAll(map("b", b, "x", x, "dinv", dinv, "c1", 0.75, "c2", 0.5, "d", d, "xout", y));
+        expect(4, "solvent_stencil7_smoother_step", smooth);
+        assertEquals(1, launches.get(4).blocks(), "105 unknowns in one block");
+        assertEquals(5, launches.size());
+        assertTrue(zeroed.isEmpty(), "no reductions");
     }
 
     @Test

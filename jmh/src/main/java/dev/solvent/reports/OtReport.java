@@ -1,4 +1,12 @@
-package dev.solvent.ot;
+package dev.solvent.reports;
+
+import dev.solvent.ot.GroundCost;
+import dev.solvent.ot.OtResult;
+import dev.solvent.ot.Sinkhorn;
+import dev.solvent.ot.SinkhornNewtonSparse;
+import dev.solvent.ot.SinkhornOptions;
+import dev.solvent.ot.SnsOptions;
+import dev.solvent.ot.TransportProblem;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -12,14 +20,19 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Writes {@code docs/ot.md}: Sinkhorn-Newton-Sparse against this library's own log-domain Sinkhorn
- * on the paper's random assignment case and on DOTmark 32x32 pairs, to the same marginal error.
+ * Writes {@code ot.md} and {@code ot-convergence.png} into the folder given by {@code --out}:
+ * Sinkhorn-Newton-Sparse against this library's own log-domain Sinkhorn on the paper's random
+ * assignment case and, with {@code --dotmark}, on four DOTmark 32x32 pairs, to the same marginal
+ * error; the figure shows the marginal error of both methods against time.
  *
  * <pre>
- *   java -cp cli/target/solvent.jar dev.solvent.ot.OtReport docs/ot.md ../shared/dotmark [sinkhornCapSeconds]
+ *   java -cp jmh/target/benchmarks.jar dev.solvent.reports.OtReport --out DIR
+ *        [--dotmark FOLDER] [--sinkhorn-cap SECONDS] [--random-n N]
  * </pre>
  *
- * Sinkhorn runs are capped in time (300 s by default for the random case, 120 s for DOTmark);
+ * {@code --dotmark} names a folder with the DOTmark benchmark's CSV images (Schrieber, Schuhmacher
+ * and Gottschlich, 2017; published by the University of Goettingen), which this repository does
+ * not ship. Sinkhorn runs are capped in time (300 s by default for the random case, 120 s for DOTmark);
  * where a cap stops Sinkhorn first, the iteration count needed for the tolerance is extrapolated from
  * the linear convergence of its last quarter (least squares on log10 of the marginal error) and
  * marked as such.
@@ -33,7 +46,7 @@ public final class OtReport {
     private OtReport() {
     }
 
-    /** Fixed text on the device path (also pasted by hand into the docs/ot.md written before it existed). */
+    /** Fixed text on the device path. */
     static final String CUDA_PATH = "### Dense kernels on a device\n\n"
             + "The solvers reach their dense kernels through `DualKernels` (`dev.solvent.ot`): the CPU\n"
             + "implementation above for host backends, or one a backend module supplies through\n"
@@ -49,7 +62,7 @@ public final class OtReport {
 
     /** One comparison row. */
     record Row(String name, int n, OtResult sns, double snsMedianSeconds, OtResult sinkhorn, double extrapolatedIterations,
-               double[] tail, OtResult[] paperRule) {
+               double[] tail, OtResult[] paperRule, History snsHistory, History sinkhornHistory) {
     }
 
     /** The fixed counts of kept entries per row tried with the paper's rule alone (no relative threshold). */
@@ -57,14 +70,29 @@ public final class OtReport {
     static final int ABLATION_MAX_NEWTON = 300;
     static final double ABLATION_SECONDS = 30;
 
+    static final String USAGE = "usage: OtReport --out DIR [--dotmark FOLDER] [--sinkhorn-cap SECONDS] [--random-n N]";
+
     public static void main(String[] args) throws IOException {
-        if (args.length < 2) {
-            System.err.println("usage: OtReport <output.md> <dotmark folder> [random-case Sinkhorn cap s, default 300]");
-            System.exit(2);
+        Path dir = null;
+        Path dotmark = null;
+        double randomCap = 300;
+        int randomN = 500;
+        for (int i = 0; i < args.length; i += 2) {
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("option " + args[i] + " needs a value; " + USAGE);
+            }
+            switch (args[i]) {
+                case "--out" -> dir = Path.of(args[i + 1]);
+                case "--dotmark" -> dotmark = Path.of(args[i + 1]);
+                case "--sinkhorn-cap" -> randomCap = Double.parseDouble(args[i + 1]);
+                case "--random-n" -> randomN = Integer.parseInt(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; " + USAGE);
+            }
         }
-        Path out = Path.of(args[0]);
-        Path dotmark = Path.of(args[1]);
-        double randomCap = args.length > 2 ? Double.parseDouble(args[2]) : 300;
+        if (dir == null) {
+            throw new IllegalArgumentException("--out DIR is required (the report is written there); " + USAGE);
+        }
+        Files.createDirectories(dir);
         double dotmarkCap = Math.min(120, randomCap);
         String started = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
@@ -72,20 +100,65 @@ public final class OtReport {
 
         warmUp();
         List<Row> rows = new ArrayList<>();
-        rows.add(compare("random assignment, seed 1", TransportProblem.randomAssignment(500, 1, ETA), randomCap));
+        rows.add(compare("random assignment, seed 1", TransportProblem.randomAssignment(randomN, 1, ETA), randomCap));
         String[][] pairs = {
                 {"Shapes", "1001", "1002"}, {"ClassicImages", "1001", "1002"},
                 {"GRFsmooth", "1001", "1002"}, {"CauchyDensity", "1001", "1002"}};
-        for (String[] p : pairs) {
-            Path a = dotmark.resolve(p[0] + "_32_" + p[1] + ".csv");
-            Path b = dotmark.resolve(p[0] + "_32_" + p[2] + ".csv");
-            TransportProblem prob = TransportProblem.fromDotmark(a, b, GroundCost.SQEUCLIDEAN, true, ETA);
-            rows.add(compare("DOTmark " + p[0] + " 32, " + p[1] + " -> " + p[2], prob, dotmarkCap));
+        if (dotmark != null) {
+            for (String[] p : pairs) {
+                Path a = dotmark.resolve(p[0] + "_32_" + p[1] + ".csv");
+                Path b = dotmark.resolve(p[0] + "_32_" + p[2] + ".csv");
+                TransportProblem prob = TransportProblem.fromDotmark(a, b, GroundCost.SQEUCLIDEAN, true, ETA);
+                rows.add(compare("DOTmark " + p[0] + " 32, " + p[1] + " -> " + p[2], prob, dotmarkCap));
+            }
         }
         double total = (System.nanoTime() - t0) * 1e-9;
         double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        Files.writeString(out, markdown(rows, started, total, loadBefore, loadAfter, randomCap, dotmarkCap, args));
-        System.out.println("wrote " + out + " after " + fmt(total, 1) + " s");
+        Path md = dir.resolve("ot.md");
+        Path png = dir.resolve("ot-convergence.png");
+        plot(rows, png);
+        Files.writeString(md, markdown(rows, started, total, loadBefore, loadAfter, randomCap, dotmarkCap, args,
+                dotmark != null));
+        System.out.println("wrote " + md + " and " + png + " after " + fmt(total, 1) + " s");
+    }
+
+    /** One panel per case: marginal error against time, SNS and Sinkhorn. */
+    static void plot(List<Row> rows, Path png) throws IOException {
+        List<org.knowm.xchart.XYChart> charts = new ArrayList<>();
+        for (Row r : rows) {
+            charts.add(Plots.chart(r.name, "time (s)", "marginal error", true, Double.NaN,
+                    List.of(new Plots.Line("Sinkhorn-Newton-Sparse", r.snsHistory.seconds(), r.snsHistory.errors(), 0),
+                            new Plots.Line("Sinkhorn (log domain)", r.sinkhornHistory.seconds(), r.sinkhornHistory.errors(), 1)),
+                    520, 400));
+        }
+        Plots.save(charts, Math.min(3, charts.size()), png);
+    }
+
+    /** Marginal errors of one run, with the time since its start. */
+    record History(double[] seconds, double[] errors) {
+    }
+
+    /** Records a run's marginal errors and their times through the solvers' listener. */
+    static final class Recorder implements dev.solvent.solve.IterationListener {
+        private final long start = System.nanoTime();
+        private double[] t = new double[1024];
+        private double[] e = new double[1024];
+        private int n;
+
+        @Override
+        public void onIteration(int iteration, double error) {
+            if (n == t.length) {
+                t = Arrays.copyOf(t, 2 * n);
+                e = Arrays.copyOf(e, 2 * n);
+            }
+            t[n] = (System.nanoTime() - start) * 1e-9;
+            e[n] = error;
+            n++;
+        }
+
+        History history() {
+            return new History(Arrays.copyOf(t, n), Arrays.copyOf(e, n));
+        }
     }
 
     /** JIT warm-up on a small problem, so that the first measured run is not the interpreter's. */
@@ -101,24 +174,23 @@ public final class OtReport {
         System.out.println("== " + name + " (n = " + p.n() + ", m = " + p.m() + ")");
         OtResult sns = null;
         double[] times = new double[SNS_REPEATS];
+        History snsHistory = null;
         for (int k = 0; k < SNS_REPEATS; k++) {
-            sns = new SinkhornNewtonSparse(SnsOptions.defaults().withTolerance(TOL)).solve(p);
+            Recorder recorder = new Recorder();
+            sns = new SinkhornNewtonSparse(SnsOptions.defaults().withTolerance(TOL).withListener(recorder)).solve(p);
             times[k] = sns.seconds();
+            if (k == 0) {
+                snsHistory = recorder.history();
+            }
         }
         Arrays.sort(times);
         System.out.println("  " + sns);
-        double[] errors = new double[1 << 16];
-        int[] count = {0};
-        double[][] holder = {errors};
+        Recorder sinkhornRecorder = new Recorder();
         OtResult sk = new Sinkhorn(SinkhornOptions.defaults().withTolerance(TOL).withTimeLimitSeconds(capSeconds)
-                .withListener((it, err) -> {
-                    if (count[0] == holder[0].length) {
-                        holder[0] = Arrays.copyOf(holder[0], 2 * count[0]);
-                    }
-                    holder[0][count[0]++] = err;
-                })).solve(p);
+                .withListener(sinkhornRecorder)).solve(p);
         System.out.println("  " + sk);
-        double[] history = Arrays.copyOf(holder[0], count[0]);
+        History sinkhornHistory = sinkhornRecorder.history();
+        double[] history = sinkhornHistory.errors();
         double extrapolated = sk.converged() ? sk.sinkhornIterations() : extrapolate(history, TOL);
         OtResult[] paper = new OtResult[PAPER_RULE_KEPT_PER_ROW.length];
         for (int k = 0; k < paper.length; k++) {
@@ -127,7 +199,8 @@ public final class OtReport {
                     .withMaxNewtonIterations(ABLATION_MAX_NEWTON).withTimeLimitSeconds(ABLATION_SECONDS)).solve(p);
             System.out.println("  paper rule " + PAPER_RULE_KEPT_PER_ROW[k] + ": " + paper[k]);
         }
-        return new Row(name, p.n(), sns, times[SNS_REPEATS / 2], sk, extrapolated, history, paper);
+        return new Row(name, p.n(), sns, times[SNS_REPEATS / 2], sk, extrapolated, history, paper, snsHistory,
+                sinkhornHistory);
     }
 
     /**
@@ -172,15 +245,21 @@ public final class OtReport {
         return String.format(Locale.ROOT, "%,d", Math.round(v));
     }
 
-    private static String markdown(List<Row> rows, String started, double total, double loadBefore, double loadAfter,
-                                   double randomCap, double dotmarkCap, String[] args) {
+    static String markdown(List<Row> rows, String started, double total, double loadBefore, double loadAfter,
+                           double randomCap, double dotmarkCap, String[] args, boolean dotmark) {
         StringBuilder md = new StringBuilder();
         md.append("# Optimal transport: Sinkhorn and Sinkhorn-Newton-Sparse\n\n");
-        md.append("This page is written by one run of `dev.solvent.ot.OtReport` (numbers below are from that run, "
+        md.append("This page is written by one run of `dev.solvent.reports.OtReport` (numbers below are from that run, "
                 + "not edited). Reproduce with\n\n```\n");
-        // The shaded command-line jar: solver-core alone lacks its runtime dependencies (SLF4J).
         md.append("mvn -B -q -DskipTests package\n");
-        md.append("java -cp cli/target/solvent.jar dev.solvent.ot.OtReport docs/ot.md ../shared/dotmark\n```\n\n");
+        md.append("java -cp jmh/target/benchmarks.jar dev.solvent.reports.OtReport --out DIR --dotmark DOTMARK\n```\n\n");
+        md.append("where `DOTMARK` is a folder holding the 32x32 images of the DOTmark benchmark (Schrieber,\n"
+                + "Schuhmacher and Gottschlich, 2017, published by the University of Goettingen; not shipped with\n"
+                + "Solvent). Without `--dotmark` only the random assignment case runs. The report writes `ot.md` and\n"
+                + "`ot-convergence.png` into `DIR`.\n\n");
+        if (!dotmark) {
+            md.append("This run had no DOTmark folder: only the random assignment case is below.\n\n");
+        }
         md.append("## What is in `dev.solvent.ot`\n\n");
         md.append("- `TransportProblem`: histograms r, c, a cost C and the inverse temperature eta, for\n"
                 + "  `min <C,P> + (1/eta) sum P log P` subject to `P1 = r`, `P^T 1 = c`. From an explicit dense cost\n"
@@ -200,7 +279,7 @@ public final class OtReport {
                 + "  objectives, potentials, the plan entries above a threshold as a `CsrMatrix`, Sinkhorn/Newton/CG\n"
                 + "  iteration counts, seconds.\n");
         md.append("- CLI: `solvent ot --source a.csv --target b.csv [--cost sqeuclidean|euclidean] [--eta 1200]\n"
-                + "  [--method sinkhorn|sns] [--tol 1e-12] [--backend cpu|reference|cuda|auto] [--threads N] [--json]`, or\n"
+                + "  [--method sinkhorn|sns] [--atol 1e-12] [--backend cpu|reference|cuda|auto] [--threads N] [--json]`, or\n"
                 + "  `solvent ot --random-assignment 500 --seed 1`.\n\n");
         md.append("Dense kernels (the log-sum-exp row and column steps, forming P, the line-search sum) run on a\n"
                 + "private `ForkJoinPool` over at most 16 row blocks; column sums go through per-block partial\n"
@@ -215,7 +294,8 @@ public final class OtReport {
                 + "mu = clamp(err^2, 1e-12, 1e-3), which makes the matrix definite when the kept entries split into\n"
                 + "blocks that each hold all their mass (near-permutation plans). The first trial step is capped so\n"
                 + "that no log P_ij changes by more than 10. The paper's fixed count alone was too few entries at\n"
-                + "eta = 1200 (see the shared reference notes: 45 Newton steps with 2n entries on the random case).\n"
+                + "eta = 1200 (an independent NumPy/SciPy implementation took 45 Newton steps with 2n entries on the\n"
+                + "random case).\n"
                 + "The `Hessian kept` column gives the average number of kept entries of P per row.\n\n");
 
         md.append("## Results (eta = ").append(fmt(ETA, 0)).append(", tolerance ").append(sci(TOL))
@@ -281,9 +361,12 @@ public final class OtReport {
                     .append(target).append(" | ").append(met).append(" |\n");
         }
         md.append("\nPaper (Table 1, Apple M1 Pro): random assignment n = 500, SNS 29 iterations (20 + 9) in 0.34 s,\n"
-                + "Sinkhorn 56,199 iterations in 233.36 s. The independent numpy reference run noted in\n"
-                + "`shared/papers/sinkhorn-newton-sparse.md` measured 27,410 Sinkhorn iterations to 1e-10 and\n"
-                + "458 on DOTmark Shapes (to a looser tolerance than here).\n\n");
+                + "Sinkhorn 56,199 iterations in 233.36 s. An independent NumPy/SciPy implementation (not part of\n"
+                + "this repository) measured 27,410 Sinkhorn iterations to 1e-10 and 458 on DOTmark Shapes (to a\n"
+                + "looser tolerance than here).\n\n");
+        md.append("## Convergence\n\n![marginal error against time, SNS and Sinkhorn](ot-convergence.png)\n\n"
+                + "Marginal error `||P1-r||_1 + ||P^T1-c||_1` against wall time, one panel per case (the first of the\n"
+                + "SNS runs, the single Sinkhorn run; both recorded by the solvers' listeners).\n\n");
 
         md.append("## The paper's sparsification rule alone\n\n");
         md.append("SNS with only the lambda n^2 largest entries of P kept (`relativeThreshold` off), for two values of\n"
@@ -328,10 +411,9 @@ public final class OtReport {
         md.append("- OS: ").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch"))
                 .append(", ").append(Runtime.getRuntime().availableProcessors()).append(" processors visible, max heap ")
                 .append(Runtime.getRuntime().maxMemory() >> 20).append(" MiB.\n");
-        // The development machines are shared; the load average says how busy this one was.
+        // The load average says how busy the machine was.
         md.append("- Load average ").append(fmt(loadBefore, 2)).append(" at the start and ").append(fmt(loadAfter, 2))
-                .append(" at the end of the run (the machine may be shared with other work, which makes\n"
-                        + "  timings noisy for both methods).\n");
+                .append(" at the end of the run (a busy machine makes the timings of both methods noisy).\n");
         md.append("- Threads for the dense kernels: ").append(Runtime.getRuntime().availableProcessors())
                 .append(" (all visible processors). Sinkhorn caps: ").append(fmt(randomCap, 0))
                 .append(" s on the random case, ").append(fmt(dotmarkCap, 0)).append(" s per DOTmark pair.\n");

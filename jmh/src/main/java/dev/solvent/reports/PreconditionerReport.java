@@ -1,4 +1,4 @@
-package dev.solvent.jmh;
+package dev.solvent.reports;
 
 import dev.solvent.backend.Backend;
 import dev.solvent.backend.Backends;
@@ -28,7 +28,7 @@ import java.util.SplittableRandom;
  * recomputed here with plain loops. One command, one run:
  *
  * <pre>
- *   java -cp jmh/target/benchmarks.jar dev.solvent.jmh.PreconditionerReport --out docs \
+ *   java -cp jmh/target/benchmarks.jar dev.solvent.reports.PreconditionerReport --out docs \
  *        --matrices ../shared/matrices [--threads 2] [--grid 64] [--note TEXT]
  * </pre>
  *
@@ -127,10 +127,10 @@ public final class PreconditionerReport {
                 .append(" matrix, independently of the solver.\n\n");
         md.append("Reproduce (one command, one run; about a minute on two idle cores):\n\n```sh\n")
                 .append("mvn -B -q -DskipTests -pl jmh -am package\n")
-                .append("java -cp jmh/target/benchmarks.jar dev.solvent.jmh.PreconditionerReport --out docs")
+                .append("java -cp jmh/target/benchmarks.jar dev.solvent.reports.PreconditionerReport --out docs")
                 .append(matrices == null ? "" : " --matrices " + matrices).append(" --threads ").append(threads)
                 .append(" --grid ").append(grid).append("\n```\n\n");
-        md.append("Machine: ").append(Report.machine().replaceAll("; load average.*", "")).append(". Load average (1 / 5 / 15 min) ")
+        md.append("Machine: ").append(machine()).append(". Load average (1 / 5 / 15 min) ")
                 .append(loadBefore).append(" at the start and ").append(loadAfter).append(" at the end of the run, on ")
                 .append(LocalDate.now()).append(". The machine is shared, so times are indicative only; iteration")
                 .append(" counts and residuals do not depend on the load.\n\n");
@@ -190,7 +190,7 @@ public final class PreconditionerReport {
         try (BoundSolver solver = Solvers.create("cg", pc, options).setup(c.matrix(), backend)) {
             double setup = (System.nanoTime() - start) * 1e-9;
             SolveResult result = solver.solve(b, x);
-            double rel = Fixtures.relativeResidual(c.matrix(), b, x);
+            double rel = relativeResidual(c.matrix(), b, x);
             return new Row(pc, result, rel, setup, detail(solver.setupReport()));
         }
     }
@@ -215,6 +215,49 @@ public final class PreconditionerReport {
             s.append(s.length() > 0 ? "; " : "").append(m.get("levels")).append(" levels");
         }
         return s.toString();
+    }
+
+    /** ||b - A x|| / ||b|| with plain loops over the CSR arrays, independent of any solver or backend. */
+    static double relativeResidual(CsrMatrix a, double[] b, double[] x) {
+        int[] rp = a.rowPtr();
+        int[] ci = a.colIdx();
+        double[] v = a.values();
+        double rr = 0.0;
+        double bb = 0.0;
+        for (int i = 0; i < a.rows(); i++) {
+            double s = b[i];
+            for (int k = rp[i]; k < rp[i + 1]; k++) {
+                s -= v[k] * x[ci[k]];
+            }
+            rr += s * s;
+            bb += b[i] * b[i];
+        }
+        return Math.sqrt(rr / bb);
+    }
+
+    /** CPU model, cores and memory from /proc where present, else what the JVM says. */
+    static String machine() {
+        String model = System.getProperty("os.arch");
+        long memKb = 0;
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    model = line.substring(line.indexOf(':') + 1).trim();
+                    break;
+                }
+            }
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal")) {
+                    memKb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    break;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not Linux: keep what the JVM says.
+        }
+        return model + ", " + Runtime.getRuntime().availableProcessors() + " cores"
+                + (memKb > 0 ? String.format(Locale.ROOT, ", %.0f GiB memory", memKb / 1048576.0) : "")
+                + ", " + System.getProperty("os.name") + " " + System.getProperty("os.version");
     }
 
     static String loadAverage() {

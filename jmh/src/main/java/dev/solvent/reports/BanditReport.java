@@ -1,4 +1,11 @@
-package dev.solvent.tune;
+package dev.solvent.reports;
+
+import dev.solvent.tune.Comparison;
+import dev.solvent.tune.HeatExperiment;
+import dev.solvent.tune.LaplacianExperiment;
+import dev.solvent.tune.SequenceReport;
+import dev.solvent.tune.SequenceSolver;
+import dev.solvent.tune.Trace;
 
 import java.io.File;
 import java.io.IOException;
@@ -10,13 +17,14 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.knowm.xchart.XYChart;
 
 /**
  * Runs both experiments of "Learning to Relax" at report scale and writes {@code bandit.md} and
- * {@code bandit-cumulative.png} into the output directory.
+ * {@code bandit-cumulative.png} into the folder given by {@code --out}.
  *
  * <pre>
- *   java -cp learned-precond/target/classes:solver-core/target/classes dev.solvent.tune.BanditReport docs
+ *   java -cp jmh/target/benchmarks.jar dev.solvent.reports.BanditReport --out DIR
  *        [--rounds 5000] [--seeds 3] [--nx 50,100,200] [--heat-steps 1000] [--search-max-nx 200]
  * </pre>
  */
@@ -24,7 +32,7 @@ public final class BanditReport {
 
     private static final String[] PAPER_ROWS = {"omega=1.0", "omega=1.4", "omega=1.6", "omega=1.7", "omega=1.8",
         SequenceReport.YOUNG, "tsallis-inf"};
-    /** The paper notes' independent replica (mean SOR iterations per instance; Tsallis-INF: last 1000 rounds). */
+    /** An independent replica of the experiment (mean SOR iterations per instance; Tsallis-INF: last 1000 rounds). */
     private static final double[][] PAPER = {
         {617.5, 275.6}, {259.6, 112.2}, {153.1, 64.1}, {117.4, 61.4}, {104.2, 86.0}, {56.4, 42.1}, {109.6, 71.4},
     };
@@ -32,36 +40,38 @@ public final class BanditReport {
     private BanditReport() {
     }
 
+    static final String USAGE = "usage: BanditReport --out DIR [--rounds T] [--seeds S] [--nx 50,100,200] "
+            + "[--heat-steps N] [--search-max-nx NX]";
+
     public static void main(String[] args) throws IOException {
-        if (args.length == 0) {
-            throw new IllegalArgumentException("usage: BanditReport OUTPUT_DIR [--rounds T] [--seeds S] [--nx 50,100,200] "
-                    + "[--heat-steps N] [--search-max-nx NX]");
-        }
-        File dir = new File(args[0]);
+        File dir = null;
         int rounds = 5000;
         int seeds = 3;
         int[] nxs = {50, 100, 200};
         int heatSteps = 1000;
         int searchMaxNx = 200;
-        for (int i = 1; i < args.length; i += 2) {
+        for (int i = 0; i < args.length; i += 2) {
             if (i + 1 >= args.length) {
-                throw new IllegalArgumentException("option " + args[i] + " needs a value");
+                throw new IllegalArgumentException("option " + args[i] + " needs a value; " + USAGE);
             }
             String v = args[i + 1];
             switch (args[i]) {
+                case "--out" -> dir = new File(v);
                 case "--rounds" -> rounds = Integer.parseInt(v);
                 case "--seeds" -> seeds = Integer.parseInt(v);
                 case "--nx" -> nxs = java.util.Arrays.stream(v.split(",")).mapToInt(Integer::parseInt).toArray();
                 case "--heat-steps" -> heatSteps = Integer.parseInt(v);
                 case "--search-max-nx" -> searchMaxNx = Integer.parseInt(v);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; " + USAGE);
             }
+        }
+        if (dir == null) {
+            throw new IllegalArgumentException("--out DIR is required (the report is written there); " + USAGE);
         }
         if (!dir.isDirectory() && !dir.mkdirs()) {
             throw new IOException("cannot create " + dir);
         }
-        String command = "java -cp learned-precond/target/classes:solver-core/target/classes dev.solvent.tune.BanditReport "
-                + String.join(" ", args);
+        String command = "java -cp jmh/target/benchmarks.jar dev.solvent.reports.BanditReport " + String.join(" ", args);
         long start = System.nanoTime();
 
         List<List<LaplacianExperiment.Result>> lap = new ArrayList<>();
@@ -89,39 +99,40 @@ public final class BanditReport {
         }
         load = os.getSystemLoadAverage();
 
-        List<CumulativePlot.Panel> panels = new ArrayList<>();
+        List<XYChart> panels = new ArrayList<>();
         for (List<LaplacianExperiment.Result> rs : lap) {
             LaplacianExperiment.Result r = rs.get(0);
-            List<CumulativePlot.Series> series = new ArrayList<>();
-            series.add(new CumulativePlot.Series("omega=1 (Gauss-Seidel)", r.fixed(0).costs(), 0));
+            List<Plots.Line> series = new ArrayList<>();
+            series.add(Plots.Line.cumulative("omega=1 (Gauss-Seidel)", r.fixed(0).costs(), 0));
             int best = r.bestFixedArm(0);
-            series.add(new CumulativePlot.Series("best fixed omega=" + SequenceReport.fmtOmega(r.arms()[best]),
+            series.add(Plots.Line.cumulative("best fixed omega=" + SequenceReport.fmtOmega(r.arms()[best]),
                     r.fixed(best).costs(), 1));
-            series.add(new CumulativePlot.Series("instance-optimal", r.trace(SequenceReport.INSTANCE_OPTIMAL).costs(), 2));
+            series.add(Plots.Line.cumulative("instance-optimal", r.trace(SequenceReport.INSTANCE_OPTIMAL).costs(), 2));
             for (int k = 0; k < Comparison.BANDITS.size(); k++) {
                 String m = Comparison.BANDITS.get(k);
-                series.add(new CumulativePlot.Series(m, r.trace(m).costs(), 3 + k));
+                series.add(Plots.Line.cumulative(m, r.trace(m).costs(), 3 + k));
             }
             double yMax = 1.6 * r.fixed(best).total();
-            panels.add(new CumulativePlot.Panel("(a) SOR, " + (r.offsets() == LaplacianExperiment.Offsets.HIGH_VARIANCE
-                    ? "high" : "low") + "-variance offsets, seed " + r.seed(), "round", yMax, series));
+            panels.add(Plots.chart("(a) SOR, " + (r.offsets() == LaplacianExperiment.Offsets.HIGH_VARIANCE
+                    ? "high" : "low") + "-variance offsets, seed " + r.seed(), "round", "cumulative iterations", false,
+                    yMax, series, 560, 460));
         }
         HeatExperiment.Result big = heat.get(heat.size() - 1);
-        List<CumulativePlot.Series> hs = new ArrayList<>();
-        hs.add(new CumulativePlot.Series("plain CG", big.trace("cg").costs(), 0));
-        hs.add(new CumulativePlot.Series("best fixed " + big.bestFixed().method(), big.bestFixed().costs(), 1));
+        List<Plots.Line> hs = new ArrayList<>();
+        hs.add(Plots.Line.cumulative("plain CG", big.trace("cg").costs(), 0));
+        hs.add(Plots.Line.cumulative("best fixed " + big.bestFixed().method(), big.bestFixed().costs(), 1));
         if (big.traces().stream().anyMatch(t -> t.method().equals(SequenceReport.INSTANCE_OPTIMAL))) {
-            hs.add(new CumulativePlot.Series("instance-optimal", big.trace(SequenceReport.INSTANCE_OPTIMAL).costs(), 2));
+            hs.add(Plots.Line.cumulative("instance-optimal", big.trace(SequenceReport.INSTANCE_OPTIMAL).costs(), 2));
         }
         double heatMax = big.bestFixed().total();
         for (int k = 0; k < Comparison.BANDITS.size(); k++) {
             String m = Comparison.BANDITS.get(k);
-            hs.add(new CumulativePlot.Series(m, big.trace(m).costs(), 3 + k));
+            hs.add(Plots.Line.cumulative(m, big.trace(m).costs(), 3 + k));
             heatMax = Math.max(heatMax, big.trace(m).total());
         }
-        panels.add(new CumulativePlot.Panel("(b) heat, SSOR-PCG, nx=" + big.nx() + " (plain CG leaves the top)",
-                "time step", 1.5 * heatMax, hs));
-        CumulativePlot.write(new File(dir, "bandit-cumulative.png"), panels, 560, 460);
+        panels.add(Plots.chart("(b) heat, SSOR-PCG, nx=" + big.nx() + " (plain CG leaves the top)", "time step",
+                "cumulative iterations", false, 1.5 * heatMax, hs, 560, 460));
+        Plots.save(panels, panels.size(), new File(dir, "bandit-cumulative.png").toPath());
 
         String md = markdown(lap, heat, rounds, seeds, heatSteps, searchMaxNx, command, minutes, cpuMinutes, load);
         Files.writeString(new File(dir, "bandit.md").toPath(), md, StandardCharsets.UTF_8);
@@ -137,8 +148,8 @@ public final class BanditReport {
         sb.append("Reproduction of the two experiments of Khodak, Chow, Balcan and Talwalkar, \"Learning to Relax\" ")
                 .append("(ICLR 2024), with the tuners of `dev.solvent.tune` (module `learned-precond`). ")
                 .append("Generated by `BanditReport`; do not edit by hand.\n\n");
-        sb.append("Reproduce (from the repository root):\n\n```\n")
-                .append("mvn -B -q -o -pl learned-precond -am install -DskipTests\n")
+        sb.append("Reproduce (from the repository root; the run takes about a quarter of an hour on two cores):\n\n```\n")
+                .append("mvn -B -q -DskipTests package\n")
                 .append(command).append("\n```\n\n");
         sb.append("A quicker look: `solvent tune-demo` (1000 rounds, high-variance offsets, one seed), ")
                 .append("`solvent tune-demo --experiment heat --nx 50 --rounds 1000`.\n\n");
@@ -149,14 +160,14 @@ public final class BanditReport {
                 .append(System.getProperty("java.version")).append(" |\n");
         sb.append("| machine | ").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch"))
                 .append(", ").append(Runtime.getRuntime().availableProcessors())
-                .append(" CPU cores, shared with other work (see the load average below): wall times are noisy |\n");
+                .append(" CPU cores (the load average below says how busy they were; wall times on a busy machine are noisy) |\n");
         sb.append("| backend | `ReferenceBackend` (single-threaded; the lexicographic SOR/SSOR sweeps are sequential on every CPU backend) |\n");
         sb.append("| report run time | ").append(SequenceReport.fmt1(minutes)).append(" min wall, ")
                 .append(SequenceReport.fmt1(cpuMinutes)).append(" min CPU (JIT and GC threads included); ")
                 .append("1-minute load average at the end ").append(SequenceReport.fmt1(load)).append(" on ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" cores |\n\n");
         if (minutes > 15) {
-            sb.append("The run took longer than the ~15 minutes it was sized for because the cores were shared: ")
+            sb.append("The run took longer than the ~15 minutes it was sized for because the cores were busy with other work: ")
                     .append("the program is single-threaded, and its CPU time is the better measure of its cost.\n\n");
         }
 
@@ -167,9 +178,9 @@ public final class BanditReport {
                 .append(" (each seed draws its own systems and its own bandit randomness). Arms: the 20 omegas ")
                 .append("1, 1.05, ..., 1.95. Mean SOR iterations per system, mean +- sample sd over seeds; ")
                 .append("\"last ").append(window).append("\" is the mean over the last ").append(window)
-                .append(" rounds, where the learners are judged. The paper-notes column quotes the replica in ")
-                .append("`papers/learning-to-relax.md`: means over all rounds for the fixed and Young rows, the ")
-                .append("last 1000 rounds for Tsallis-INF.\n\n");
+                .append(" rounds, where the learners are judged. The replica column quotes an independent implementation ")
+                .append("of the same experiment (not part of this repository): means over all rounds for the fixed and ")
+                .append("Young rows, the last 1000 rounds for Tsallis-INF.\n\n");
         sb.append("- **best-fixed**: the single arm with the least mean cost in hindsight, chosen separately for ")
                 .append("all rounds and for the last-").append(window).append(" window (the stricter comparison); the ")
                 .append("omegas are listed per seed.\n");
@@ -189,7 +200,7 @@ public final class BanditReport {
             int col = o == LaplacianExperiment.Offsets.HIGH_VARIANCE ? 0 : 1;
             sb.append("### ").append(o.description()).append("\n\n");
             sb.append("| method | mean iterations, all rounds | mean iterations, last ").append(window)
-                    .append(" | paper-notes replica | note |\n|---|---:|---:|---:|---|\n");
+                    .append(" | independent replica | note |\n|---|---:|---:|---:|---|\n");
             for (Comparison.LaplacianRow r : rows) {
                 String paper = "";
                 for (int k = 0; k < PAPER_ROWS.length; k++) {
@@ -236,8 +247,8 @@ public final class BanditReport {
                 .append("step and stopped at `||r|| <= 1e-8 ||b||`. **").append(heatSteps).append(" steps** (t in [0, ")
                 .append(SequenceReport.fmt2(heatSteps * HeatExperiment.DT)).append("]")
                 .append(heatSteps == 1000 ? ": one full period of kappa, the gentle half then the strong half" : "")
-                .append(") instead of the paper's 5000 (five periods), to fit the report in ")
-                .append("about 15 minutes on the shared machine. One bandit seed (1). Context = kappa, in [0, 10] ")
+                .append(") instead of the paper's 5000 (five periods), to keep the report to ")
+                .append("about a quarter of an hour on two cores. One bandit seed (1). Context = kappa, in [0, 10] ")
                 .append("(Tsallis-INF-CB: 6 bins). Fixed omegas: the paper's 1, 1.3, 1.5, 1.75, 1.95; ")
                 .append("**best-fixed** is the best of those five (not of a finer grid). **instance-optimal**: per ")
                 .append("step, the five fixed omegas then golden-section search in the bracket around the best, ")
@@ -275,7 +286,7 @@ public final class BanditReport {
             }
             sb.append(".\n\n");
         }
-        sb.append("Wall times on the shared machine are noisy (another developer's build competing for the two ")
+        sb.append("Wall times are noisy on a busy machine (other work competing for the ")
                 .append("cores stretches whichever run it overlaps); the CPU time of the solving thread is much less ")
                 .append("affected, and its ms-per-iteration should be nearly constant across the SSOR-PCG rows of one ")
                 .append("grid, since the same kernels run. Iteration counts are exact and reproducible.\n\n");
@@ -295,7 +306,8 @@ public final class BanditReport {
                 .append("cheap, so each is tried early) with `eta_t = sqrt(K t)`; the paper's code uses a ")
                 .append("bounded least-squares fit and a data-dependent learning rate.\n");
         sb.append("- (b): ").append(heatSteps).append(" steps, not 5000, one bandit seed, and best-fixed over five omegas; ")
-                .append("the solver runs on `ReferenceBackend` (the parallel CPU backend was not merged yet).\n");
+                .append("the solver runs on `ReferenceBackend` (single-threaded; SOR and SSOR sweeps are sequential on ")
+                .append("every CPU backend).\n");
         return sb.toString();
     }
 

@@ -1,0 +1,296 @@
+package dev.solvent.matrix;
+
+import java.util.Arrays;
+
+/**
+ * Sparse matrix products and transposes for setup work (a multigrid hierarchy's Galerkin
+ * operators {@code P^T A P}), row-parallel on a {@link ParallelRows} team.
+ *
+ * <p>{@link #multiply} is Gustavson's row-by-row product in one pass: each thread fills the rows
+ * of a block of {@code C = A B} through a dense accumulator per column (zero outside the row in
+ * progress, so a zero marks a column not yet listed), sorts each row's columns, and keeps the
+ * block; the blocks are then copied into place. Entry {@code c_ij} is
+ * summed in a fixed order (A's row i in storage order, each of B's rows in storage order), and
+ * every row is computed by one thread alone, so the product is the same bit for bit for any
+ * thread count. Entries that cancel to zero are kept: the pattern of the product depends on the
+ * patterns of A and B only, which is what lets {@link #multiplyNumeric} refill it for new values.
+ */
+public final class SparseProducts {
+
+    /** Rows per parallel block. */
+    private static final int BLOCK = 1024;
+
+    private SparseProducts() {
+    }
+
+    /**
+     * {@code C = A B}.
+     *
+     * @throws IllegalArgumentException if the inner dimensions differ or C would have more than
+     *                                  {@code 2^31 - 1} stored entries
+     */
+    public static CsrMatrix multiply(CsrMatrix a, CsrMatrix b, ParallelRows par) {
+        if (a.cols() != b.rows()) {
+            throw new IllegalArgumentException("cannot multiply a " + a.rows() + " x " + a.cols() + " matrix by a "
+                    + b.rows() + " x " + b.cols() + " matrix");
+        }
+        int n = a.rows();
+        int m = b.cols();
+        int[] arp = a.rowPtr();
+        int[] aci = a.colIdx();
+        double[] av = a.values();
+        int[] brp = b.rowPtr();
+        int[] bci = b.colIdx();
+        double[] bv = b.values();
+        int threads = par.threads();
+        int blocks = (n + BLOCK - 1) / BLOCK;
+        int[][] blockCols = new int[blocks][];
+        double[][] blockValues = new double[blocks][];
+        int[] counts = new int[n];
+        Scratch[] scratch = new Scratch[threads];
+        par.forEach(n, BLOCK, (w, lo, hi) -> {
+            Scratch sc = scratch[w] == null ? (scratch[w] = new Scratch(m)) : scratch[w];
+            int pos = 0;
+            for (int i = lo; i < hi; i++) {
+                int end = productRow(i, arp, aci, av, brp, bci, bv, sc, pos);
+                counts[i] = end - pos;
+                pos = end;
+            }
+            blockCols[lo / BLOCK] = Arrays.copyOf(sc.cols, pos);
+            blockValues[lo / BLOCK] = Arrays.copyOf(sc.values, pos);
+        });
+        int[] crp = new int[n + 1];
+        long total = 0;
+        for (int i = 0; i < n; i++) {
+            total += counts[i];
+            if (total > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("the product of a " + a.rows() + " x " + a.cols() + " and a "
+                        + b.rows() + " x " + b.cols() + " matrix has more than 2^31 - 1 stored entries");
+            }
+            crp[i + 1] = (int) total;
+        }
+        int[] cci = new int[(int) total];
+        double[] cv = new double[(int) total];
+        par.forEach(n, BLOCK, (w, lo, hi) -> {
+            int blk = lo / BLOCK;
+            System.arraycopy(blockCols[blk], 0, cci, crp[lo], blockCols[blk].length);
+            System.arraycopy(blockValues[blk], 0, cv, crp[lo], blockValues[blk].length);
+            blockCols[blk] = null;
+            blockValues[blk] = null;
+        });
+        return new CsrMatrix(n, m, crp, cci, cv, true);
+    }
+
+    /**
+     * Row i of {@code A B} appended to the scratch buffers at {@code pos}, columns sorted; returns
+     * the end of the row. A small method of its own, called once per row, so that the JIT compiles
+     * it early and fully instead of replacing a long-running loop mid-way.
+     */
+    private static int productRow(int i, int[] arp, int[] aci, double[] av, int[] brp, int[] bci, double[] bv,
+                                  Scratch sc, int pos) {
+        int start = pos;
+        int kEnd = arp[i + 1];
+        // At most this many new columns: make room once per row.
+        int bound = 0;
+        for (int k = arp[i]; k < kEnd; k++) {
+            bound += brp[aci[k] + 1] - brp[aci[k]];
+        }
+        if (pos + bound > sc.cols.length) {
+            sc.grow(pos + bound);
+        }
+        int[] cols = sc.cols;
+        double[] acc = sc.acc;
+        for (int k = arp[i]; k < kEnd; k++) {
+            int row = aci[k];
+            double aik = av[k];
+            int qEnd = brp[row + 1];
+            for (int q = brp[row]; q < qEnd; q++) {
+                // acc is zero outside the row being built: a zero marks a column not yet listed (or
+                // one whose sum cancelled to zero: listed twice, merged below).
+                int j = bci[q];
+                double t = acc[j];
+                if (t == 0.0) {
+                    cols[pos++] = j;
+                }
+                acc[j] = t + aik * bv[q];
+            }
+        }
+        sortSmall(cols, start, pos);
+        double[] vals = sc.values;
+        int end = start;
+        for (int p = start; p < pos; p++) {
+            int j = cols[p];
+            if (p > start && j == cols[p - 1]) {
+                continue;
+            }
+            cols[end] = j;
+            vals[end++] = acc[j];
+            acc[j] = 0.0;
+        }
+        return end;
+    }
+
+    /** One thread's work space for {@link #multiply}: an accumulator per column (zero between rows) and a row buffer. */
+    private static final class Scratch {
+        final double[] acc;
+        int[] cols = new int[1 << 14];
+        double[] values = new double[1 << 14];
+
+        Scratch(int columns) {
+            acc = new double[columns];
+        }
+
+        void grow(int needed) {
+            int size = Math.max(needed, cols.length * 2);
+            cols = Arrays.copyOf(cols, size);
+            values = Arrays.copyOf(values, size);
+        }
+    }
+
+    /**
+     * {@code A B} on a known pattern: {@code pattern} must hold every entry of the product (as
+     * {@link #multiply} of matrices with A's and B's patterns returns it). Returns a matrix that
+     * shares the pattern's row pointers and column indices, with new values summed in the same
+     * order as {@link #multiply}, so the two agree bit for bit.
+     */
+    public static CsrMatrix multiplyNumeric(CsrMatrix a, CsrMatrix b, CsrMatrix pattern, ParallelRows par) {
+        return multiplyNumeric(a, b, Pattern.of(pattern), par);
+    }
+
+    /**
+     * A matrix's sparsity pattern without its values (its arrays shared, not copied): what a
+     * numeric re-computation of a product keeps between calls.
+     */
+    public record Pattern(int rows, int cols, int[] rowPtr, int[] colIdx) {
+
+        /** The pattern of {@code m}, sharing its arrays. */
+        public static Pattern of(CsrMatrix m) {
+            return new Pattern(m.rows(), m.cols(), m.rowPtr(), m.colIdx());
+        }
+    }
+
+    /** As {@link #multiplyNumeric(CsrMatrix, CsrMatrix, CsrMatrix, ParallelRows)} on a kept pattern. */
+    public static CsrMatrix multiplyNumeric(CsrMatrix a, CsrMatrix b, Pattern pattern, ParallelRows par) {
+        if (a.cols() != b.rows() || pattern.rows() != a.rows() || pattern.cols() != b.cols()) {
+            throw new IllegalArgumentException("pattern " + pattern.rows() + " x " + pattern.cols()
+                    + " does not fit the product of " + a.rows() + " x " + a.cols() + " and " + b.rows() + " x " + b.cols());
+        }
+        int n = a.rows();
+        int[] arp = a.rowPtr();
+        int[] aci = a.colIdx();
+        double[] av = a.values();
+        int[] brp = b.rowPtr();
+        int[] bci = b.colIdx();
+        double[] bv = b.values();
+        int[] crp = pattern.rowPtr();
+        int[] cci = pattern.colIdx();
+        double[] cv = new double[cci.length];
+        int[][] positions = new int[par.threads()][];
+        par.forEach(n, BLOCK, (w, lo, hi) -> {
+            int[] pos = positions[w] == null ? (positions[w] = new int[b.cols()]) : positions[w];
+            for (int i = lo; i < hi; i++) {
+                for (int p = crp[i]; p < crp[i + 1]; p++) {
+                    pos[cci[p]] = p;
+                }
+                for (int k = arp[i]; k < arp[i + 1]; k++) {
+                    int row = aci[k];
+                    double aik = av[k];
+                    for (int q = brp[row]; q < brp[row + 1]; q++) {
+                        cv[pos[bci[q]]] += aik * bv[q];
+                    }
+                }
+            }
+        });
+        return new CsrMatrix(pattern.rows(), pattern.cols(), crp, cci, cv, true);
+    }
+
+    /** Sorts {@code a[from, to)}: insertion sort for the short rows of a product, else the library sort. */
+    private static void sortSmall(int[] a, int from, int to) {
+        if (to - from > 32) {
+            Arrays.sort(a, from, to);
+            return;
+        }
+        for (int i = from + 1; i < to; i++) {
+            int v = a[i];
+            int j = i - 1;
+            while (j >= from && a[j] > v) {
+                a[j + 1] = a[j];
+                j--;
+            }
+            a[j + 1] = v;
+        }
+    }
+
+    /**
+     * A transpose and where each entry went: entry {@code k} of the source is entry
+     * {@code position[k]} of {@code transpose}.
+     */
+    public record Transposed(CsrMatrix transpose, int[] position) {
+
+        /** The transpose of a matrix with the source's pattern and new {@code values}, sharing the pattern. */
+        public CsrMatrix withSourceValues(double[] values, ParallelRows par) {
+            if (values.length != position.length) {
+                throw new IllegalArgumentException("expected " + position.length + " values, got " + values.length);
+            }
+            double[] tv = new double[values.length];
+            par.forEach(values.length, 1 << 16, (w, lo, hi) -> {
+                for (int k = lo; k < hi; k++) {
+                    tv[position[k]] = values[k];
+                }
+            });
+            return new CsrMatrix(transpose.rows(), transpose.cols(), transpose.rowPtr(), transpose.colIdx(), tv, true);
+        }
+    }
+
+    /**
+     * The transpose by a counting sort over columns (O(nnz), rows of the result sorted), with the
+     * position map that {@link Transposed#withSourceValues} reuses. The rows are cut into one
+     * contiguous range per thread; each range counts its columns, and places its entries after
+     * those of the ranges before it, so the result is the sequential one for any thread count.
+     */
+    public static Transposed transpose(CsrMatrix a, ParallelRows par) {
+        int rows = a.rows();
+        int cols = a.cols();
+        int[] rp = a.rowPtr();
+        int[] ci = a.colIdx();
+        double[] v = a.values();
+        int nnz = v.length;
+        int parts = Math.max(1, Math.min(par.threads(), rows / 4096));
+        int chunk = Math.max(1, (rows + parts - 1) / parts);
+        int[][] counts = new int[parts][cols + 1];
+        par.forEach(rows, chunk, (w, lo, hi) -> {
+            int[] c = counts[lo / chunk];
+            for (int k = rp[lo]; k < rp[hi]; k++) {
+                c[ci[k]]++;
+            }
+        });
+        // Column j of part t starts after column j of the parts before it: offsets in place.
+        int[] tp = new int[cols + 1];
+        int running = 0;
+        for (int j = 0; j < cols; j++) {
+            tp[j] = running;
+            for (int t = 0; t < parts; t++) {
+                int c = counts[t][j];
+                counts[t][j] = running;
+                running += c;
+            }
+        }
+        tp[cols] = running;
+        int[] ti = new int[nnz];
+        double[] tv = new double[nnz];
+        int[] position = new int[nnz];
+        par.forEach(rows, chunk, (w, lo, hi) -> {
+            int[] next = counts[lo / chunk];
+            for (int i = lo; i < hi; i++) {
+                for (int k = rp[i]; k < rp[i + 1]; k++) {
+                    int dst = next[ci[k]]++;
+                    ti[dst] = i;
+                    tv[dst] = v[k];
+                    position[k] = dst;
+                }
+            }
+        });
+        return new Transposed(new CsrMatrix(cols, rows, tp, ti, tv, true), position);
+    }
+
+}

@@ -1,0 +1,458 @@
+package dev.solvent.multigrid;
+
+import dev.solvent.matrix.CsrMatrix;
+import dev.solvent.matrix.ParallelRows;
+import dev.solvent.matrix.SparseProducts;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A smoothed-aggregation hierarchy, built on the host from an assembled SPD matrix (Vanek, Mandel
+ * and Brezina). Level by level, from the finest:
+ * <ol>
+ *   <li>strength of connection ({@link StrengthGraph}) and aggregates ({@link Aggregation}), the
+ *       caller's on the finest level if given;</li>
+ *   <li>the tentative prolongator T from the near null space ({@link TentativeProlongator});</li>
+ *   <li>{@code rho ~ rho(D^-1 A)} by Lanczos ({@link SpectralRadius}) and the smoothed
+ *       prolongator {@code P = (I - omega D^-1 A) T}, {@code omega = damping / rho};</li>
+ *   <li>the restriction {@code R = P^T} and the Galerkin operator {@code A_c = R (A P)}
+ *       ({@link SparseProducts}, row-parallel);</li>
+ * </ol>
+ * until a level has at most {@code coarseSize} rows, the level limit is reached, or aggregation
+ * stops reducing the size. The coarsest level is factored densely ({@link CoarseSolver}); one
+ * too large for that (aggregation stalled above {@link AmgOptions#MAX_COARSE_SIZE} rows) is
+ * only smoothed.
+ *
+ * <p>Every step is deterministic, and none depends on the number of setup threads.
+ *
+ * <p><b>Null space.</b> A near-null-space vector b with {@code A b = 0} (to rounding: the constant
+ * of a pure-Neumann problem) is recognised at setup. The prolongators reproduce it exactly
+ * ({@code P B_c = B}), so every coarse operator has its image as a null vector; the coarsest solve
+ * and the cycle project it out ({@link #fineNullBasis}).
+ *
+ * <p><b>Re-setup</b> ({@link #resetup}) takes new values on the same pattern, keeps the aggregates,
+ * T and the patterns of P, R, A P and the coarse operators (the pattern of A P, about 9 integers
+ * per fine row on the 3D Laplacian, is the memory this costs), and recomputes everything numeric.
+ */
+final class Hierarchy {
+
+    /** {@code ||A b|| <= NULL_TOLERANCE ||A||_inf ||b||} makes b a null vector. */
+    static final double NULL_TOLERANCE = 1e-10;
+    private static final int BLOCK = 2048;
+
+    /** One level. All but the coarsest have aggregates, T, P and R. */
+    static final class Level {
+        CsrMatrix a;
+        double[] diagonal;
+        /** Estimate of the largest eigenvalue of D^-1 A (NaN where not needed). */
+        double rho = Double.NaN;
+        int blockSize;
+        int[] aggregates;
+        int aggregateCount;
+        CsrMatrix tentative;
+        CsrMatrix p;
+        SparseProducts.Transposed r;
+        /** The pattern of A P, kept so that a re-setup recomputes only its values. */
+        SparseProducts.Pattern apPattern;
+
+        CsrMatrix restriction() {
+            return r.transpose();
+        }
+    }
+
+    final AmgOptions options;
+    final List<Level> levels = new ArrayList<>();
+    /** Near-null-space vectors of each level (level 0: the options' or the constant). */
+    final List<double[][]> nearNullSpace = new ArrayList<>();
+    /** Which near-null-space vectors are null vectors of A. */
+    boolean[] nullColumns;
+    /** Orthonormal basis of the recognised null space on the finest level (no vectors: none). */
+    double[][] fineNullBasis = new double[0][];
+    CoarseSolver coarse;
+    /** Why the hierarchy cannot be used, or null. */
+    String failure;
+    /** Seconds per phase of the last setup or re-setup. */
+    final Map<String, Double> seconds = new LinkedHashMap<>();
+    int resetups;
+
+    private Hierarchy(AmgOptions options) {
+        this.options = options;
+        for (String phase : List.of("strength", "aggregation", "tentative", "smoothing", "galerkin", "coarseFactor")) {
+            seconds.put(phase, 0.0);
+        }
+    }
+
+    Level level(int l) {
+        return levels.get(l);
+    }
+
+    int size() {
+        return levels.size();
+    }
+
+    Level coarsest() {
+        return levels.get(levels.size() - 1);
+    }
+
+    /**
+     * Builds the hierarchy of {@code a0}.
+     *
+     * @throws IllegalArgumentException if a row is empty or has a zero or negative diagonal entry,
+     *                                  or the options' vectors or aggregates do not fit the matrix
+     */
+    static Hierarchy build(CsrMatrix a0, AmgOptions options, int threads) {
+        Hierarchy h = new Hierarchy(options);
+        int n = a0.rows();
+        if (!a0.isSquare()) {
+            throw new IllegalArgumentException("amg needs a square matrix, got " + a0.rows() + " x " + a0.cols());
+        }
+        double[][] b0 = options.nearNullSpace();
+        if (b0 == null) {
+            double[] ones = new double[n];
+            java.util.Arrays.fill(ones, 1.0);
+            b0 = new double[][] {ones};
+        } else if (b0[0].length != n) {
+            throw new IllegalArgumentException("amg: the near-null-space vectors have length " + b0[0].length
+                    + " but the matrix has " + n + " rows");
+        }
+        if (options.blockSize() > 1 && n % options.blockSize() != 0) {
+            throw new IllegalArgumentException("amg: block size " + options.blockSize() + " does not divide the "
+                    + n + " rows of the matrix");
+        }
+        Aggregation given = options.aggregates() == null ? null : Aggregation.validated(options.aggregates(), n);
+        if (!a0.isFinite()) {
+            h.failure = "amg: the matrix has a NaN or infinite entry";
+            return h;
+        }
+        try (ParallelRows par = new ParallelRows(threads)) {
+            h.nearNullSpace.add(b0);
+            Level fine = new Level();
+            fine.a = a0;
+            fine.blockSize = options.blockSize();
+            fine.diagonal = diagonal(a0, 0);
+            h.levels.add(fine);
+            h.recogniseNullSpace(par);
+            while (true) {
+                int l = h.levels.size() - 1;
+                Level level = h.levels.get(l);
+                int rows = level.a.rows();
+                if (rows <= options.coarseSize() || l == options.maxLevels() - 1) {
+                    break;
+                }
+                long t0 = System.nanoTime();
+                Aggregation agg;
+                if (l == 0 && given != null) {
+                    agg = given;
+                    level.aggregates = agg.ofNode();
+                } else {
+                    StrengthGraph s = StrengthGraph.of(level.a, level.blockSize, options.strengthThreshold(), par);
+                    long t1 = System.nanoTime();
+                    h.add("strength", t1 - t0);
+                    t0 = t1;
+                    agg = Aggregation.standard(s);
+                    level.aggregates = agg.ofUnknowns(level.blockSize);
+                }
+                level.aggregateCount = agg.count();
+                long t1 = System.nanoTime();
+                h.add("aggregation", t1 - t0);
+                if (agg.count() == 0) {
+                    break;
+                }
+                double[][] b = h.nearNullSpace.get(l);
+                TentativeProlongator tp = TentativeProlongator.build(level.aggregates, agg.count(), b);
+                long t2 = System.nanoTime();
+                h.add("tentative", t2 - t1);
+                if (tp.t().cols() >= rows) {
+                    break;
+                }
+                level.tentative = tp.t();
+                h.smoothAndProject(level, par, null, null);
+                Level next = new Level();
+                next.a = h.galerkin(level, par, null);
+                // A coarse node is an aggregate's k unknowns, unless QR dropped some somewhere.
+                next.blockSize = tp.t().cols() == (long) b.length * agg.count() ? b.length : 1;
+                next.diagonal = diagonal(next.a, l + 1);
+                h.levels.add(next);
+                h.nearNullSpace.add(tp.coarse());
+            }
+            h.finishCoarsest(par);
+        }
+        return h;
+    }
+
+    /**
+     * New values on the finest level's pattern: keeps the aggregates, T and every pattern, redoes
+     * the numbers (diagonals, spectral radii, P, R, the Galerkin operators, the coarse factor).
+     *
+     * @throws IllegalArgumentException if the pattern differs, or a row is empty or has a zero or
+     *                                  negative diagonal
+     */
+    void resetup(CsrMatrix a0, int threads) {
+        CsrMatrix old = levels.get(0).a;
+        requireSamePattern(old, a0);
+        boolean finite = a0.isFinite();
+        // Checked before anything changes: a refused matrix leaves the hierarchy as it was.
+        double[] fineDiagonal = finite ? diagonal(a0, 0) : null;
+        seconds.replaceAll((k, v) -> 0.0);
+        failure = null;
+        coarse = null;
+        if (!finite) {
+            failure = "amg: the matrix has a NaN or infinite entry";
+            return;
+        }
+        try (ParallelRows par = new ParallelRows(threads)) {
+            Level fine = levels.get(0);
+            fine.a = a0;
+            fine.diagonal = fineDiagonal;
+            recogniseNullSpace(par);
+            for (int l = 0; l < levels.size() - 1; l++) {
+                Level level = levels.get(l);
+                Level next = levels.get(l + 1);
+                smoothAndProject(level, par, level.p, level.r);
+                next.a = galerkin(level, par, next.a);
+                next.diagonal = diagonal(next.a, l + 1);
+            }
+            finishCoarsest(par);
+        }
+        resetups++;
+    }
+
+    /** Spectral radius of the coarsest level where it is only smoothed; its factor otherwise. */
+    private void finishCoarsest(ParallelRows par) {
+        Level c = coarsest();
+        long t0 = System.nanoTime();
+        if (c.a.rows() <= AmgOptions.MAX_COARSE_SIZE) {
+            CoarseSolver.Result f = CoarseSolver.factor(c.a, coarseNullBasis());
+            coarse = f.solver();
+            if (f.failure() != null) {
+                failure = "amg: " + f.failure();
+            }
+        } else {
+            coarse = null;
+            c.rho = SpectralRadius.ofJacobi(c.a, c.diagonal, par);
+        }
+        add("coarseFactor", System.nanoTime() - t0);
+    }
+
+    /** Which near-null-space vectors A annihilates, and an orthonormal basis of them. */
+    private void recogniseNullSpace(ParallelRows par) {
+        CsrMatrix a = levels.get(0).a;
+        double[][] b = nearNullSpace.get(0);
+        int[] rp = a.rowPtr();
+        int[] ci = a.colIdx();
+        double[] v = a.values();
+        double normA = 0.0;
+        for (int i = 0; i < a.rows(); i++) {
+            double row = 0.0;
+            for (int k = rp[i]; k < rp[i + 1]; k++) {
+                row += Math.abs(v[k]);
+            }
+            normA = Math.max(normA, row);
+        }
+        double scale = normA;
+        nullColumns = new boolean[b.length];
+        List<double[]> basis = new ArrayList<>();
+        for (int c = 0; c < b.length; c++) {
+            double[] bc = b[c];
+            double ab = Math.sqrt(par.sum(a.rows(), BLOCK, (lo, hi) -> {
+                double s = 0.0;
+                for (int i = lo; i < hi; i++) {
+                    double row = 0.0;
+                    for (int k = rp[i]; k < rp[i + 1]; k++) {
+                        row += v[k] * bc[ci[k]];
+                    }
+                    s += row * row;
+                }
+                return s;
+            }));
+            double norm = Math.sqrt(par.sum(a.rows(), BLOCK, (lo, hi) -> {
+                double s = 0.0;
+                for (int i = lo; i < hi; i++) {
+                    s += bc[i] * bc[i];
+                }
+                return s;
+            }));
+            nullColumns[c] = norm > 0.0 && ab <= NULL_TOLERANCE * scale * norm;
+            if (nullColumns[c]) {
+                basis.add(bc);
+            }
+        }
+        fineNullBasis = orthonormal(basis);
+    }
+
+    /** An orthonormal basis of the coarsest level's images of the recognised null vectors. */
+    private double[][] coarseNullBasis() {
+        double[][] b = nearNullSpace.get(nearNullSpace.size() - 1);
+        List<double[]> basis = new ArrayList<>();
+        for (int c = 0; c < nullColumns.length; c++) {
+            if (nullColumns[c]) {
+                basis.add(b[c]);
+            }
+        }
+        return orthonormal(basis);
+    }
+
+    /** Modified Gram-Schmidt; vectors dependent on earlier ones are dropped. */
+    static double[][] orthonormal(List<double[]> vectors) {
+        List<double[]> out = new ArrayList<>();
+        for (double[] v0 : vectors) {
+            double[] v = v0.clone();
+            double norm0 = Math.sqrt(dot(v, v));
+            for (double[] q : out) {
+                double d = dot(q, v);
+                for (int i = 0; i < v.length; i++) {
+                    v[i] -= d * q[i];
+                }
+            }
+            double norm = Math.sqrt(dot(v, v));
+            if (norm > 1e-10 * norm0 && norm > 0.0) {
+                for (int i = 0; i < v.length; i++) {
+                    v[i] /= norm;
+                }
+                out.add(v);
+            }
+        }
+        return out.toArray(new double[0][]);
+    }
+
+    private static double dot(double[] x, double[] y) {
+        double s = 0.0;
+        for (int i = 0; i < x.length; i++) {
+            s += x[i] * y[i];
+        }
+        return s;
+    }
+
+    /**
+     * rho(D^-1 A), then {@code P = (I - omega D^-1 A) T} (numerically on {@code pattern} when given),
+     * and {@code R = P^T} (through {@code transposed}'s position map when given).
+     */
+    private void smoothAndProject(Level level, ParallelRows par, CsrMatrix pattern, SparseProducts.Transposed transposed) {
+        long t0 = System.nanoTime();
+        CsrMatrix a = level.a;
+        level.rho = SpectralRadius.ofJacobi(a, level.diagonal, par);
+        double omega = options.prolongatorDamping() / level.rho;
+        int[] rp = a.rowPtr();
+        int[] ci = a.colIdx();
+        double[] v = a.values();
+        double[] d = level.diagonal;
+        double[] sv = new double[v.length];
+        par.forEach(a.rows(), BLOCK, (w, lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                double scale = omega / d[i];
+                for (int k = rp[i]; k < rp[i + 1]; k++) {
+                    sv[k] = (ci[k] == i ? 1.0 : 0.0) - scale * v[k];
+                }
+            }
+        });
+        CsrMatrix s = a.withValues(sv);
+        level.p = pattern == null ? SparseProducts.multiply(s, level.tentative, par)
+                : SparseProducts.multiplyNumeric(s, level.tentative, pattern, par);
+        add("smoothing", System.nanoTime() - t0);
+        long t1 = System.nanoTime();
+        level.r = transposed == null ? SparseProducts.transpose(level.p, par)
+                : new SparseProducts.Transposed(transposed.withSourceValues(level.p.values(), par), transposed.position());
+        add("galerkin", System.nanoTime() - t1);
+    }
+
+    /** {@code A_c = R (A P)}, numerically on {@code pattern} when given. */
+    private CsrMatrix galerkin(Level level, ParallelRows par, CsrMatrix pattern) {
+        long t0 = System.nanoTime();
+        CsrMatrix ap;
+        if (level.apPattern == null) {
+            ap = SparseProducts.multiply(level.a, level.p, par);
+            level.apPattern = SparseProducts.Pattern.of(ap);
+        } else {
+            ap = SparseProducts.multiplyNumeric(level.a, level.p, level.apPattern, par);
+        }
+        CsrMatrix r = level.restriction();
+        CsrMatrix ac = pattern == null ? SparseProducts.multiply(r, ap, par)
+                : SparseProducts.multiplyNumeric(r, ap, pattern, par);
+        add("galerkin", System.nanoTime() - t0);
+        return ac;
+    }
+
+    private void add(String phase, long nanos) {
+        seconds.merge(phase, nanos * 1e-9, Double::sum);
+    }
+
+    /**
+     * The diagonal of level {@code l}'s matrix, all entries positive.
+     *
+     * @throws IllegalArgumentException naming the first row whose diagonal is missing, zero or negative
+     */
+    static double[] diagonal(CsrMatrix a, int l) {
+        int n = a.rows();
+        int[] rp = a.rowPtr();
+        int[] ci = a.colIdx();
+        double[] v = a.values();
+        double[] d = new double[n];
+        for (int i = 0; i < n; i++) {
+            int k = java.util.Arrays.binarySearch(ci, rp[i], rp[i + 1], i);
+            double aii = k >= 0 ? v[k] : 0.0;
+            if (!(aii > 0.0)) {
+                String where = l == 0 ? "row " + i : "row " + i + " of coarse level " + l;
+                if (rp[i] == rp[i + 1]) {
+                    throw new IllegalArgumentException("amg: " + where + " is empty: the matrix is singular there");
+                }
+                if (aii == 0.0) {
+                    throw new IllegalArgumentException("amg: " + where + " has a zero diagonal entry"
+                            + (l == 0 ? "" : " (the prolongator has an empty column)")
+                            + ": algebraic multigrid needs a symmetric positive (semi)definite matrix with a positive diagonal");
+                }
+                throw new IllegalArgumentException("amg: " + where + " has the diagonal entry " + aii
+                        + ": algebraic multigrid needs a symmetric positive (semi)definite matrix with a positive diagonal");
+            }
+            d[i] = aii;
+        }
+        return d;
+    }
+
+    /** @throws IllegalArgumentException unless {@code b} has {@code a}'s size and pattern */
+    static void requireSamePattern(CsrMatrix a, CsrMatrix b) {
+        if (a.rows() != b.rows() || a.cols() != b.cols()) {
+            throw new IllegalArgumentException("amg re-setup: the new matrix is " + b.rows() + " x " + b.cols()
+                    + " but the hierarchy was built for " + a.rows() + " x " + a.cols());
+        }
+        int row = a.firstPatternDifference(b);
+        if (row >= 0) {
+            throw new IllegalArgumentException("amg re-setup: the new matrix has a different sparsity pattern"
+                    + " (first in row " + row + "); re-setup keeps the pattern, so set up a new solver instead");
+        }
+    }
+
+    // ---- report --------------------------------------------------------------------------------
+
+    double operatorComplexity() {
+        double total = 0.0;
+        for (Level l : levels) {
+            total += l.a.nnz();
+        }
+        return total / Math.max(1, levels.get(0).a.nnz());
+    }
+
+    double gridComplexity() {
+        double total = 0.0;
+        for (Level l : levels) {
+            total += l.a.rows();
+        }
+        return total / Math.max(1, levels.get(0).a.rows());
+    }
+
+    /** Rows and nonzeros of each level, as the report lists them. */
+    List<Map<String, Object>> levelTable() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (int l = 0; l < levels.size(); l++) {
+            Level level = levels.get(l);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("level", l);
+            row.put("rows", level.a.rows());
+            row.put("nonzeros", level.a.nnz());
+            row.put("nonzerosPerRow", Math.round(10.0 * level.a.nnz() / Math.max(1, level.a.rows())) / 10.0);
+            out.add(row);
+        }
+        return out;
+    }
+}

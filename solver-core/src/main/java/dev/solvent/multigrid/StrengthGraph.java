@@ -1,0 +1,163 @@
+package dev.solvent.multigrid;
+
+import dev.solvent.matrix.CsrMatrix;
+import dev.solvent.matrix.ParallelRows;
+
+/**
+ * The symmetric strength-of-connection graph of a matrix: node {@code j} is a strong neighbour of
+ * node {@code i != j} when
+ * <pre>
+ *   a_ij != 0   and   |a_ij| >= theta sqrt(|a_ii a_jj|)
+ * </pre>
+ * (Vanek, Mandel and Brezina's measure for smoothed aggregation). For a symmetric matrix the graph
+ * is symmetric. With {@code blockSize > 1} the matrix is first amalgamated: node I holds unknowns
+ * {@code [I bs, (I+1) bs)} and {@code a_IJ} is the Frobenius norm of block (I, J).
+ *
+ * @param nodes  number of nodes
+ * @param rowPtr row pointers of the adjacency, length nodes + 1
+ * @param colIdx strong neighbours of each node in increasing order, the node itself excluded
+ */
+record StrengthGraph(int nodes, int[] rowPtr, int[] colIdx) {
+
+    /** Neighbour count of node {@code i}. */
+    int degree(int i) {
+        return rowPtr[i + 1] - rowPtr[i];
+    }
+
+    /** Rows per parallel block of the setup loops. */
+    static final int BLOCK = 2048;
+
+    /** The strength graph of {@code a} (amalgamated by {@code blockSize}) with threshold theta. */
+    static StrengthGraph of(CsrMatrix a, int blockSize, double theta, ParallelRows par) {
+        CsrMatrix m = blockSize == 1 ? a : amalgamate(a, blockSize, par);
+        return strong(m, theta, par);
+    }
+
+    private static StrengthGraph strong(CsrMatrix a, double theta, ParallelRows par) {
+        int n = a.rows();
+        int[] rp = a.rowPtr();
+        int[] ci = a.colIdx();
+        double[] v = a.values();
+        double[] diag = new double[n];
+        par.forEach(n, BLOCK, (w, lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                int k = java.util.Arrays.binarySearch(ci, rp[i], rp[i + 1], i);
+                diag[i] = k >= 0 ? Math.abs(v[k]) : 0.0;
+            }
+        });
+        double theta2 = theta * theta;
+        int[] count = new int[n + 1];
+        par.forEach(n, BLOCK, (w, lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                int c = 0;
+                for (int k = rp[i]; k < rp[i + 1]; k++) {
+                    if (isStrong(i, ci[k], v[k], diag, theta2)) {
+                        c++;
+                    }
+                }
+                count[i + 1] = c;
+            }
+        });
+        long total = 0;
+        int[] sp = new int[n + 1];
+        for (int i = 0; i < n; i++) {
+            total += count[i + 1];
+            sp[i + 1] = (int) total;
+        }
+        int[] sc = new int[(int) total];
+        par.forEach(n, BLOCK, (w, lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                int dst = sp[i];
+                for (int k = rp[i]; k < rp[i + 1]; k++) {
+                    if (isStrong(i, ci[k], v[k], diag, theta2)) {
+                        sc[dst++] = ci[k];
+                    }
+                }
+            }
+        });
+        return new StrengthGraph(n, sp, sc);
+    }
+
+    private static boolean isStrong(int i, int j, double aij, double[] diag, double theta2) {
+        return j != i && aij != 0.0 && aij * aij >= theta2 * (diag[i] * diag[j]);
+    }
+
+    /**
+     * The node matrix of {@code a}: entry (I, J) the Frobenius norm of the {@code bs x bs} block
+     * of rows {@code [I bs, (I+1) bs)} and columns {@code [J bs, (J+1) bs)}.
+     */
+    static CsrMatrix amalgamate(CsrMatrix a, int bs, ParallelRows par) {
+        if (a.rows() % bs != 0 || a.cols() % bs != 0) {
+            throw new IllegalArgumentException("amg: a block size of " + bs + " needs a matrix whose size is a multiple of it, got "
+                    + a.rows() + " x " + a.cols());
+        }
+        int nodes = a.rows() / bs;
+        int cols = a.cols() / bs;
+        int[] rp = a.rowPtr();
+        int[] ci = a.colIdx();
+        double[] v = a.values();
+        int[][] marks = new int[par.threads()][];
+        int[] count = new int[nodes + 1];
+        par.forEach(nodes, BLOCK / bs + 1, (w, lo, hi) -> {
+            int[] mark = scratch(marks, w, cols);
+            for (int I = lo; I < hi; I++) {
+                int c = 0;
+                for (int i = I * bs; i < (I + 1) * bs; i++) {
+                    for (int k = rp[i]; k < rp[i + 1]; k++) {
+                        int J = ci[k] / bs;
+                        if (mark[J] != I) {
+                            mark[J] = I;
+                            c++;
+                        }
+                    }
+                }
+                count[I + 1] = c;
+            }
+        });
+        int[] np = new int[nodes + 1];
+        long total = 0;
+        for (int I = 0; I < nodes; I++) {
+            total += count[I + 1];
+            np[I + 1] = Math.toIntExact(total);
+        }
+        int[] nc = new int[(int) total];
+        double[] nv = new double[(int) total];
+        double[][] accs = new double[par.threads()][];
+        int[][] marks2 = new int[par.threads()][];
+        par.forEach(nodes, BLOCK / bs + 1, (w, lo, hi) -> {
+            int[] mark = scratch(marks2, w, cols);
+            double[] acc = accs[w] == null ? (accs[w] = new double[cols]) : accs[w];
+            for (int I = lo; I < hi; I++) {
+                int start = np[I];
+                int c = 0;
+                for (int i = I * bs; i < (I + 1) * bs; i++) {
+                    for (int k = rp[i]; k < rp[i + 1]; k++) {
+                        int J = ci[k] / bs;
+                        if (mark[J] != I) {
+                            mark[J] = I;
+                            nc[start + c++] = J;
+                            acc[J] = 0.0;
+                        }
+                        acc[J] += v[k] * v[k];
+                    }
+                }
+                java.util.Arrays.sort(nc, start, start + c);
+                for (int p = start; p < start + c; p++) {
+                    nv[p] = Math.sqrt(acc[nc[p]]);
+                }
+            }
+        });
+        return CsrMatrix.of(nodes, cols, np, nc, nv);
+    }
+
+    /** Worker {@code w}'s marker array of length n, filled with -1 when first made. */
+    static int[] scratch(int[][] perWorker, int w, int n) {
+        int[] m = perWorker[w];
+        if (m == null) {
+            m = new int[n];
+            java.util.Arrays.fill(m, -1);
+            perWorker[w] = m;
+        }
+        return m;
+    }
+}

@@ -1,0 +1,129 @@
+package dev.solvent.matrix;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The setup's sparse products against dense products computed here: every entry, the pattern
+ * (entries that cancel to exactly zero stay, listed once), the numeric refill on a kept pattern
+ * bit for bit, the transpose and its position map, all the same for any thread count.
+ */
+class SparseProductsTest {
+
+    private static CsrMatrix random(Random rnd, int rows, int cols, double density) {
+        CooBuilder b = CsrMatrix.builder(rows, cols);
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                if (rnd.nextDouble() < density) {
+                    // Small integers: products and sums are exact, so cancellations are exact zeros.
+                    b.add(i, j, rnd.nextInt(7) - 3);
+                }
+            }
+        }
+        return b.build();
+    }
+
+    private static double[][] dense(CsrMatrix m) {
+        double[][] d = new double[m.rows()][m.cols()];
+        for (int i = 0; i < m.rows(); i++) {
+            for (int k = m.rowPtr()[i]; k < m.rowPtr()[i + 1]; k++) {
+                d[i][m.colIdx()[k]] = m.values()[k];
+            }
+        }
+        return d;
+    }
+
+    @Test
+    void productMatchesTheDenseProductWithItsStructuralPattern() {
+        Random rnd = new Random(17);
+        for (int trial = 0; trial < 20; trial++) {
+            int n = 1 + rnd.nextInt(60);
+            int k = 1 + rnd.nextInt(60);
+            int m = 1 + rnd.nextInt(60);
+            CsrMatrix a = random(rnd, n, k, 0.15);
+            CsrMatrix b = random(rnd, k, m, 0.15);
+            double[][] da = dense(a);
+            double[][] db = dense(b);
+            CsrMatrix c;
+            try (ParallelRows par = new ParallelRows(1 + trial % 3)) {
+                c = SparseProducts.multiply(a, b, par);
+            }
+            assertEquals(n, c.rows());
+            assertEquals(m, c.cols());
+            CsrMatrix.of(c.rows(), c.cols(), c.rowPtr(), c.colIdx(), c.values());   // valid: sorted, no duplicates
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < m; j++) {
+                    double s = 0.0;
+                    boolean structural = false;
+                    for (int q = 0; q < k; q++) {
+                        s += da[i][q] * db[q][j];
+                        structural |= hasEntry(a, i, q) && hasEntry(b, q, j);
+                    }
+                    assertEquals(s, c.get(i, j), 0.0, "c(" + i + ", " + j + ")");
+                    assertEquals(structural, hasEntry(c, i, j), "pattern at (" + i + ", " + j + ")");
+                }
+            }
+        }
+    }
+
+    private static boolean hasEntry(CsrMatrix m, int i, int j) {
+        return java.util.Arrays.binarySearch(m.colIdx(), m.rowPtr()[i], m.rowPtr()[i + 1], j) >= 0;
+    }
+
+    @Test
+    void cancellationToZeroKeepsOneEntry() {
+        // Row 0 of A B: 1*1 + 1*(-1) = 0 in column 0, reached twice within the row.
+        CsrMatrix a = CsrMatrix.of(1, 3, new int[] {0, 3}, new int[] {0, 1, 2}, new double[] {1, 1, 1});
+        CsrMatrix b = CsrMatrix.of(3, 2, new int[] {0, 1, 2, 4}, new int[] {0, 0, 0, 1}, new double[] {1, -1, 2, 5});
+        try (ParallelRows par = new ParallelRows(1)) {
+            CsrMatrix c = SparseProducts.multiply(a, b, par);
+            assertArrayEquals(new int[] {0, 1}, c.colIdx());
+            assertArrayEquals(new double[] {2, 5}, c.values(), 0.0);
+        }
+        // Column 0 cancels to zero before the third term: still one entry.
+        CsrMatrix b2 = CsrMatrix.of(3, 1, new int[] {0, 1, 2, 3}, new int[] {0, 0, 0}, new double[] {1, -1, 3});
+        try (ParallelRows par = new ParallelRows(2)) {
+            CsrMatrix c = SparseProducts.multiply(a, b2, par);
+            assertArrayEquals(new int[] {0}, c.colIdx());
+            assertArrayEquals(new double[] {3}, c.values(), 0.0);
+        }
+    }
+
+    @Test
+    void numericRefillAndTransposeAgreeBitForBitForAnyThreadCount() {
+        Random rnd = new Random(3);
+        CsrMatrix a = random(rnd, 3000, 500, 0.01);
+        CsrMatrix b = random(rnd, 500, 800, 0.01);
+        double[] av = a.values().clone();
+        for (int k = 0; k < av.length; k++) {
+            av[k] = rnd.nextGaussian();
+        }
+        CsrMatrix a2 = a.withValues(av);
+        CsrMatrix reference;
+        SparseProducts.Transposed t1;
+        try (ParallelRows one = new ParallelRows(1)) {
+            reference = SparseProducts.multiply(a2, b, one);
+            t1 = SparseProducts.transpose(reference, one);
+        }
+        assertEquals(reference.transpose(), t1.transpose());
+        for (int threads : new int[] {2, 3}) {
+            try (ParallelRows par = new ParallelRows(threads)) {
+                assertEquals(reference, SparseProducts.multiply(a2, b, par), threads + " threads");
+                CsrMatrix pattern = SparseProducts.multiply(a, b, par);
+                assertEquals(reference, SparseProducts.multiplyNumeric(a2, b, pattern, par), "numeric on the pattern");
+                SparseProducts.Transposed t = SparseProducts.transpose(reference, par);
+                assertEquals(t1.transpose(), t.transpose());
+                assertArrayEquals(t1.position(), t.position());
+                assertEquals(t1.transpose(), t.withSourceValues(reference.values(), par));
+            }
+        }
+        try (ParallelRows par = new ParallelRows(1)) {
+            assertThrows(IllegalArgumentException.class, () -> SparseProducts.multiply(b, a, par));
+        }
+    }
+}
