@@ -66,12 +66,15 @@ public final class ParallelCsr extends HostCsr {
     }
 
     /**
-     * The parallelism (rows over the critical path) a block schedule is asked for: 4 blocks per level
-     * and thread, so that a level's blocks balance over the threads; 1 on one thread, where the
-     * whole matrix is one block and the sweep is the plain row-by-row loop.
+     * The parallelism (rows over the critical path) a block schedule is asked for: the thread count.
+     * The passes that matter (SSOR, IC(0)) synchronise point to point, so a worker does not wait at
+     * the end of each level for the others and a level need not split evenly; fewer, longer blocks
+     * then won (measured on 128^3 Poisson, 2 threads: 1.5x to 1.75x from 1 to 2 threads for IC(0)
+     * with the thread count, 1.45x to 1.6x when asking for 2 or 4 times as much). On one thread the
+     * whole matrix is one block, the plain loop.
      */
     static int wantedParallelism(int threads) {
-        return threads == 1 ? 1 : 4 * threads;
+        return threads;
     }
 
     private Scheduled scheduledNatural;
