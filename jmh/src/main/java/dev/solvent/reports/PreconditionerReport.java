@@ -125,7 +125,7 @@ public final class PreconditionerReport {
                 .append(" shifted on breakdown (default policy: alpha from 1e-3, doubling); `mic0` uses its default")
                 .append(" relaxation. \"true rel. residual\" is ||b - Ax|| / ||b|| recomputed here with plain loops over the")
                 .append(" matrix, independently of the solver.\n\n");
-        md.append("Reproduce (one command, one run; about a minute on two idle cores):\n\n```sh\n")
+        md.append("Reproduce (one command, one run; under a minute on two cores):\n\n```sh\n")
                 .append("mvn -B -q -DskipTests -pl jmh -am package\n")
                 .append("java -cp jmh/target/benchmarks.jar dev.solvent.reports.PreconditionerReport --out docs")
                 .append(matrices == null ? "" : " --matrices " + matrices).append(" --threads ").append(threads)
@@ -151,7 +151,8 @@ public final class PreconditionerReport {
         md.append("What the columns mean: iterations and reason as the solver returned them; setup = binding the")
                 .append(" matrix and the preconditioner's setup (factorisation, level schedule), solve = the solve call;")
                 .append(" setup detail = the diagonal shift alpha and the retries when the unshifted IC(0)/MIC(0) broke")
-                .append(" down (\"shift 0\" otherwise), the levels of the factor's schedule.\n");
+                .append(" down (\"shift 0\" otherwise) and the levels of the factor's schedule; for ssor the levels of")
+                .append(" its schedule; for amg the depth and operator complexity of the hierarchy.\n");
         Files.createDirectories(out);
         Path file = out.resolve("preconditioners.md");
         Files.writeString(file, md.toString());
@@ -209,10 +210,17 @@ public final class PreconditionerReport {
             s.append(shift == 0.0 ? "shift 0" : String.format(Locale.ROOT, "shift %.3g after %d retries", shift, retries));
         }
         Object solve = m.get("solve");
+        Object levels = m.get("levels");
         if (solve instanceof Map<?, ?> sm && sm.get("levels") != null) {
             s.append(s.length() > 0 ? "; " : "").append(sm.get("levels")).append(" levels");
-        } else if (m.get("levels") != null) {
-            s.append(s.length() > 0 ? "; " : "").append(m.get("levels")).append(" levels");
+        } else if (levels instanceof List<?> list) {
+            // A multigrid hierarchy: its depth and operator complexity.
+            s.append(list.size()).append(list.size() == 1 ? " level (direct)" : " levels");
+            if (m.get("operatorComplexity") != null) {
+                s.append(", operator complexity ").append(m.get("operatorComplexity"));
+            }
+        } else if (levels != null) {
+            s.append(s.length() > 0 ? "; " : "").append(levels).append(" levels");
         }
         return s.toString();
     }

@@ -101,17 +101,24 @@ class IncompleteCholeskyPcgTest {
                 assertEquals(0.0, pcReport(s).get("shift"), "the IC(0) report follows");
             }
         }
-        // On a matrix where plain IC(0) breaks down, auto's IC(0) shifts and still converges.
-        if (!amg) {
+        // Without amg in the registry auto is IC(0), shifted on breakdown: on a matrix where plain
+        // IC(0) breaks down it shifts and still converges, and says why it was chosen.
+        {
+            dev.solvent.precond.Preconditioner fallback = Solvers.auto(SolverOptions.defaults(),
+                    PreconditionerOptions.defaults(), false);
+            assertEquals("ic0", fallback.name());
             CsrMatrix k = CsrMatrix.builder(4, 4).add(0, 0, 3).add(0, 1, -2).add(0, 3, 2).add(1, 0, -2).add(1, 1, 3)
                     .add(1, 2, -2).add(2, 1, -2).add(2, 2, 3).add(2, 3, -2).add(3, 0, 2).add(3, 2, -2).add(3, 3, 3).build();
             double[] b = {1, 2, 3, 4};
             double[] x = new double[4];
             try (Backend be = new ReferenceBackend();
-                 BoundSolver s = Solvers.create("cg", "auto", SolverOptions.defaults()).setup(k, be)) {
+                 BoundSolver s = new ConjugateGradient(SolverOptions.defaults(), fallback).setup(k, be)) {
                 SolveResult r = s.solve(b, x);
+                assertEquals("ic0", r.preconditioner());
                 assertTrue(r.converged() && Residuals.relative(k, x, b) <= 1e-8, r.toString());
                 assertTrue(((Number) pcReport(s).get("shift")).doubleValue() > 0, pcReport(s).toString());
+                String why = (String) pcReport(s).get("auto");
+                assertTrue(why.startsWith("chose ic0: no amg in the registry"), why);
             }
         }
     }
