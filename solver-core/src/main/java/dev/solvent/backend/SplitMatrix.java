@@ -8,8 +8,8 @@ import dev.solvent.matrix.CsrMatrix;
  * row's diagonal ({@code a_ij / a_ii}), and {@code 1 / a_ii}. The forward pass then streams only
  * the lower part and the backward pass only the upper part, and neither divides:
  * <pre>
- *   forward:   t_i = c r_i / a_ii - w sum_{j<i} (a_ij / a_ii) t_j      (c = w (2 - w))
- *   backward:  z_i = t_i - w sum_{j>i} (a_ij / a_ii) z_j
+ *   forward:   t_i = c r_i / a_ii - w sum_{j&lt;i} (a_ij / a_ii) t_j      (c = w (2 - w))
+ *   backward:  z_i = t_i - w sum_{j&gt;i} (a_ij / a_ii) z_j
  * </pre>
  * which is {@link SequentialKernels#ssorApplyDot}'s recurrence with the divisions moved to setup
  * (equal to it up to rounding). Memory: the off-diagonal entries once more (12 bytes each) and 16

@@ -7,8 +7,8 @@ import dev.solvent.matrix.CsrMatrix;
  * scheduled triangular solves, in natural numbering. With {@code D = diag(L)} and the unit lower
  * triangular {@code L' = L D^-1}, {@code L L^T = L' D^2 L'^T}, and {@code L L^T z = r} becomes
  * <pre>
- *   forward  (rows ascending, or level by level):   y_i = r_i - sum_{j<i} (l_ij l_jj) u_j;   u_i = y_i / l_ii^2
- *   backward (rows descending, levels reversed):    z_i = u_i - sum_{j>i} (l_ji / l_ii) z_j
+ *   forward  (rows ascending, or level by level):   y_i = r_i - sum_{j&lt;i} (l_ij l_jj) u_j;   u_i = y_i / l_ii^2
+ *   backward (rows descending, levels reversed):    z_i = u_i - sum_{j&gt;i} (l_ji / l_ii) z_j
  * </pre>
  * with u and z in the same vector. The forward pass reads the LOWER rows ({@code l_ij l_jj}, j &lt; i)
  * and {@code 1 / l_ii^2}; the backward pass reads the UPPER rows, the rows of {@code L'^T}
