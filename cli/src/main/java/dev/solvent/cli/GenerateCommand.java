@@ -23,9 +23,9 @@ import picocli.CommandLine.Parameters;
             "  poisson2d  5-point Laplacian on an N x N grid (Dirichlet), b = A * ones.",
             "  poisson3d  7-point Laplacian on an N x N x N grid (Dirichlet), b = A * ones.",
             "  fluid3d    pressure matrix of an N^3 smoke simulation (solid walls, a solid",
-            "             obstacle, open top), b = -div(u) of a rising plume; with --closed a solid",
-            "             lid too: the pure-Neumann problem, singular (the constant is its null",
-            "             space), b projected onto the range.",
+            "             obstacle, open top), b = -div(u) of a rising plume; with",
+            "             --closed a solid lid too: the pure-Neumann problem, singular",
+            "             (the constant is its null space), b projected onto the range.",
             "  image      an N x N image of Gaussian blobs in DOTmark's CSV format, for",
             "             solvent ot --source/--target (--seed picks the blobs)."})
 final class GenerateCommand implements Callable<Integer> {

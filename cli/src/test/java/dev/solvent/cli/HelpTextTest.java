@@ -63,6 +63,12 @@ class HelpTextTest {
                     problems.add(command + " " + o.longestName() + ": '(default ...)' instead of 'Default: ...'");
                 }
             }
+            // A table laid out by hand (indented lines) must fit, or picocli's wrapping breaks its columns.
+            for (String line : cl.getCommandSpec().usageMessage().description()) {
+                if (line.startsWith(" ") && line.length() > 80) {
+                    problems.add(command + ": hand-aligned description line of " + line.length() + " columns: " + line);
+                }
+            }
             StringWriter help = new StringWriter();
             cl.getCommandSpec().usageMessage().width(80);
             cl.usage(new PrintWriter(help), CommandLine.Help.Ansi.OFF);
