@@ -5,7 +5,8 @@
 # (amg.md) from this one run.
 #
 #   bench/amg/run.sh [--out DIR] [--work DIR] [--sizes 64,128] [--threads 1,2] [--rounds 2]
-#                    [--repeats 3] [--problems poisson3d,fluid3d] [--methods cg,ic0,amg,gamg,hypre,pyamg]
+#                    [--repeats 3] [--problems poisson3d,fluid3d]
+#                    [--methods cg,cg-stencil,ic0,amg,amg-stencil,gamg,hypre,pyamg]
 #                    [--rtol 1e-8] [--matrices DIR | --no-matrices] [--no-install] [--quick]
 #
 #   --out      the folder the page goes to, as DIR/amg.md (default target/amg-bench); docs/amg.md
@@ -14,6 +15,8 @@
 #              lines of every run, logs, the pyamg environment (default target/amg-bench); a folder
 #              in the tracked tree is refused.
 #   --quick    32^3 only, 2 rounds of 2 solves: a check of the harness in a minute or two.
+#   cg-stencil and amg-stencil (3D Poisson only) apply the matrix-free 7-point stencil in place of
+#   the assembled matrix (AMG: on the finest level; its hierarchy is built from the matrix).
 #
 # What it needs and installs when missing (as root, or through sudo -n): Debian's python3-petsc4py
 # and python3-scipy (they bring OpenMPI and hypre), run by /usr/bin/python3 (a python3 earlier on
@@ -23,9 +26,9 @@
 #
 # Order: for every grid size and problem, `rounds` rounds; a round runs every method at every
 # thread / rank count once, in the same order (A B C A B C). A full run (64 and 128, both problems,
-# 2 rounds of 3 solves) took 87 minutes on 2 cores shared with other jobs (load average 8 to 16);
-# on idle cores it should take under half an hour (an estimate, not measured). Run it on a quiet
-# machine; on a shared one, `nice bench/amg/run.sh ...` and treat the times as indicative.
+# 2 rounds of 3 solves, without the stencil methods) took 18 minutes on 2 idle cores, and 87 on 2
+# cores shared with other jobs (load average 8 to 16). Run it on a quiet machine; on a shared one,
+# `nice bench/amg/run.sh ...` and treat the times as indicative.
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -40,11 +43,11 @@ THREADS="1,2"
 ROUNDS=2
 REPEATS=3
 PROBLEMS="poisson3d,fluid3d"
-METHODS="cg,ic0,amg,gamg,hypre,pyamg"
+METHODS="cg,cg-stencil,ic0,amg,amg-stencil,gamg,hypre,pyamg"
 RTOL="1e-8"
 MATRICES="../shared/matrices"
 INSTALL=1
-usage() { sed -n '7,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '7,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
     case "$1" in
         --out) OUT="$2"; shift 2 ;;
@@ -282,6 +285,14 @@ for N in "${SIZE_LIST[@]}"; do
                             method="cg"; [ "$pc" != none ] && method="cg+$pc"
                             run "$P-$N-$M-t$T-r$R" "$(header solvent "$method" "$pc" "$P-$N" "$R" "$T" threads)" -- \
                                 "${DRIVER[@]}" --matrix "$m" "${rhs[@]}" --pc "$pc" --threads "$T" --rtol "$RTOL" \
+                                --repeats "$REPEATS" --problem "$P-$N" --round "$R"
+                            ;;
+                        cg-stencil|amg-stencil)
+                            [ "$P" = poisson3d ] || continue
+                            pc="${M%-stencil}"; [ "$pc" = cg ] && pc=none
+                            method="cg"; [ "$pc" != none ] && method="cg+$pc"
+                            run "$P-$N-$M-t$T-r$R" "$(header solvent "$method-stencil" "$pc" "$P-$N" "$R" "$T" threads)" -- \
+                                "${DRIVER[@]}" --matrix "$m" --operator stencil --pc "$pc" --threads "$T" --rtol "$RTOL" \
                                 --repeats "$REPEATS" --problem "$P-$N" --round "$R"
                             ;;
                         gamg|hypre)

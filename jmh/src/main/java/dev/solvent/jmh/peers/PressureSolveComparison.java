@@ -6,6 +6,8 @@ import dev.solvent.gen.Generators;
 import dev.solvent.gen.Problem;
 import dev.solvent.io.MatrixMarket;
 import dev.solvent.matrix.CsrMatrix;
+import dev.solvent.matrix.LinearOperator;
+import dev.solvent.matrix.Stencil7Operator;
 import dev.solvent.solve.BoundSolver;
 import dev.solvent.solve.IterativeSolver;
 import dev.solvent.solve.SolveResult;
@@ -30,7 +32,7 @@ import java.util.Map;
  * <pre>
  *   java -cp jmh/target/benchmarks.jar dev.solvent.jmh.peers.PressureSolveComparison
  *        --matrix A.mtx [--rhs b.mtx] [--solver cg] [--pc ic0] [--threads 1] [--backend cpu]
- *        [--rtol 1e-8] [--max-iter 10000] [--repeats 3] [--warmup-grid 16]
+ *        [--operator csr] [--rtol 1e-8] [--max-iter 10000] [--repeats 3] [--warmup-grid 40]
  *        [--problem NAME] [--round 1]
  *   java -cp jmh/target/benchmarks.jar dev.solvent.jmh.peers.PressureSolveComparison --list
  * </pre>
@@ -40,8 +42,16 @@ import java.util.Map;
  *   <li>Without {@code --rhs}, b = A * ones (computed here).</li>
  *   <li>Stopping rule: Solvent's own, {@code ||b - A x_k||_2 <= rtol ||b||_2} with x_0 = 0, on the
  *       recursively updated residual and confirmed on the true one.</li>
+ *   <li>{@code --operator stencil} solves with the matrix-free 7-point stencil
+ *       ({@link Stencil7Operator}) in place of the assembled matrix; the matrix must be the 3D
+ *       Poisson matrix of an N^3 grid ({@code solvent generate poisson3d}), which is checked entry by
+ *       entry. The method's name gains {@code -stencil}. AMG builds its hierarchy from the stencil's
+ *       assembled matrix and applies the stencil on the finest level.</li>
  *   <li>{@code --warmup-grid g} first sets up and solves the same method on a g^3 Poisson problem,
- *       untimed, so that the timed runs measure compiled code rather than the JIT's start; 0 skips it.</li>
+ *       untimed, so that the timed runs measure compiled code rather than the JIT's start (the
+ *       default, 40^3, runs the setup's loops often enough to have them compiled; 16^3 leaves
+ *       about half a second of a 128^3 AMG setup to the interpreter and the first compiler); 0
+ *       skips it.</li>
  *   <li>A name that this build's registry lacks prints a {@code "kind": "unavailable"} line and exits
  *       0; a setup or solve that throws prints {@code "kind": "failed"} with the message and exits 1.</li>
  * </ul>
@@ -56,11 +66,11 @@ import java.util.Map;
 public final class PressureSolveComparison {
 
     /** What one invocation runs. */
-    record Config(Path matrix, Path rhs, String solver, String pc, String backend, int threads, double rtol,
-                  int maxIterations, int repeats, int warmupGrid, String problem, int round) {
+    record Config(Path matrix, Path rhs, String solver, String pc, String backend, boolean stencil, int threads,
+                  double rtol, int maxIterations, int repeats, int warmupGrid, String problem, int round) {
 
         String method() {
-            return pc.equals("none") ? solver : solver + "+" + pc;
+            return (pc.equals("none") ? solver : solver + "+" + pc) + (stencil ? "-stencil" : "");
         }
     }
 
@@ -94,7 +104,8 @@ public final class PressureSolveComparison {
         double rtol = 1e-8;
         int maxIterations = 10_000;
         int repeats = 3;
-        int warmupGrid = 16;
+        int warmupGrid = 40;
+        boolean stencil = false;
         String problem = null;
         int round = 1;
         for (int i = 0; i < args.length; i++) {
@@ -110,6 +121,11 @@ public final class PressureSolveComparison {
                     case "--solver" -> solver = value.trim().toLowerCase(Locale.ROOT);
                     case "--pc" -> pc = value.trim().toLowerCase(Locale.ROOT);
                     case "--backend" -> backend = value;
+                    case "--operator" -> stencil = switch (value) {
+                        case "csr" -> false;
+                        case "stencil" -> true;
+                        default -> throw new IllegalArgumentException("--operator must be csr or stencil, got " + value);
+                    };
                     case "--threads" -> threads = Integer.parseInt(value);
                     case "--rtol" -> rtol = Double.parseDouble(value);
                     case "--max-iter" -> maxIterations = Integer.parseInt(value);
@@ -133,7 +149,8 @@ public final class PressureSolveComparison {
             String name = matrix.getFileName().toString();
             problem = name.endsWith(".mtx") ? name.substring(0, name.length() - 4) : name;
         }
-        return new Config(matrix, rhs, solver, pc, backend, threads, rtol, maxIterations, repeats, warmupGrid, problem, round);
+        return new Config(matrix, rhs, solver, pc, backend, stencil, threads, rtol, maxIterations, repeats, warmupGrid,
+                problem, round);
     }
 
     /** Runs the configuration, printing one JSON line per solve to {@code out}; returns the exit code. */
@@ -166,16 +183,19 @@ public final class PressureSolveComparison {
                 java.util.Arrays.fill(ones, 1.0);
                 b = multiply(a, ones);
             }
+            LinearOperator operator = c.stencil() ? poissonStencil(a, c.matrix()) : a;
             IterativeSolver iterative = Solvers.create(c.solver(), c.pc(), options);
             try (Backend backend = Backends.byName(c.backend(), c.threads())) {
                 if (c.warmupGrid() > 0) {
                     Problem w = Generators.poisson3d(c.warmupGrid());
-                    try (BoundSolver warm = iterative.setup(w.matrix(), backend)) {
+                    LinearOperator wa = c.stencil() ? Stencil7Operator.poisson(c.warmupGrid(), c.warmupGrid(), c.warmupGrid())
+                            : w.matrix();
+                    try (BoundSolver warm = iterative.setup(wa, backend)) {
                         warm.solve(w.rhs(), new double[w.size()]);
                     }
                 }
                 long t0 = System.nanoTime();
-                try (BoundSolver bound = iterative.setup(a, backend)) {
+                try (BoundSolver bound = iterative.setup(operator, backend)) {
                     double setupSeconds = (System.nanoTime() - t0) * 1e-9;
                     Map<String, Object> setup = bound.setupReport();
                     double[] x = new double[a.rows()];
@@ -230,6 +250,23 @@ public final class PressureSolveComparison {
                 .put("round", c.round())
                 .put("parallel", c.threads())
                 .put("parallelKind", "threads");
+    }
+
+    /**
+     * The matrix-free stencil of {@code a}, which must be the 7-point Poisson matrix of an N^3 grid
+     * (the one {@code solvent generate poisson3d --n N} writes), compared entry by entry.
+     */
+    static Stencil7Operator poissonStencil(CsrMatrix a, Path file) {
+        int n = (int) Math.round(Math.cbrt(a.rows()));
+        if ((long) n * n * n == a.rows()) {
+            CsrMatrix expected = Generators.poisson3d(n).matrix();
+            if (java.util.Arrays.equals(expected.rowPtr(), a.rowPtr()) && java.util.Arrays.equals(expected.colIdx(), a.colIdx())
+                    && java.util.Arrays.equals(expected.values(), a.values())) {
+                return Stencil7Operator.poisson(n, n, n);
+            }
+        }
+        throw new IllegalArgumentException(file + ": --operator stencil needs the 7-point Poisson matrix of an N^3 grid "
+                + "(solvent generate poisson3d), and this matrix is not one");
     }
 
     /** y = A x with plain sequential loops over the CSR arrays. */

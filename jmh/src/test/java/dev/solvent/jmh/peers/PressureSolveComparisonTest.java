@@ -121,6 +121,33 @@ class PressureSolveComparisonTest {
     }
 
     @Test
+    void theStencilOperatorSolvesThePoissonMatrixAndRefusesAnyOther() throws IOException {
+        Path file = poisson(9);
+        for (String pc : List.of("none", "amg")) {
+            Printed p = run("--matrix", file.toString(), "--operator", "stencil", "--pc", pc, "--repeats", "1",
+                    "--warmup-grid", "4");
+            assertEquals(0, p.exitCode(), pc);
+            Map<String, Object> m = p.lines().get(0);
+            assertEquals(pc.equals("none") ? "cg-stencil" : "cg+amg-stencil", m.get("method"));
+            assertEquals(Boolean.TRUE, m.get("converged"), pc);
+            // Recomputed with the matrix read from the file, not with the stencil.
+            assertTrue(num(m, "relativeResidual") <= 1e-8, pc + ": " + m.get("relativeResidual"));
+        }
+        // A matrix that is not the N^3 Poisson matrix (a changed value) is refused, naming the file.
+        CsrMatrix a = Generators.poisson3d(3).matrix();
+        double[] v = a.values().clone();
+        v[0] = 7.0;
+        Path other = dir.resolve("other.mtx");
+        MatrixMarket.writeMatrix(a.withValues(v), other);
+        Printed refused = run("--matrix", other.toString(), "--operator", "stencil", "--repeats", "1", "--warmup-grid", "0");
+        assertEquals(1, refused.exitCode());
+        assertEquals("failed", refused.lines().get(0).get("kind"));
+        assertTrue(refused.lines().get(0).get("reason").toString().contains("other.mtx"), refused.lines().toString());
+        assertThrows(IllegalArgumentException.class, () -> PressureSolveComparison.parse(
+                new String[] {"--matrix", "x.mtx", "--operator", "dense"}));
+    }
+
+    @Test
     void readsASymmetricFileAndARightHandSide() throws IOException {
         Problem fluid = Generators.fluid3d(8);
         Path a = dir.resolve("fluid.mtx");
