@@ -1,9 +1,13 @@
 package dev.solvent.reports;
 
 import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -97,10 +101,40 @@ public final class Plots {
         return chart;
     }
 
-    /** Writes charts side by side ({@code columns} per row) into one PNG file. */
+    /**
+     * Writes charts side by side ({@code columns} per row, row by row) into one PNG file; each cell
+     * is as large as the largest chart, and cells left over in the last row stay white.
+     */
     public static void save(List<XYChart> charts, int columns, Path png) throws IOException {
-        int rows = (charts.size() + columns - 1) / columns;
-        BitmapEncoder.saveBitmap(charts, rows, Math.min(columns, charts.size()), png.toString(), BitmapEncoder.BitmapFormat.PNG);
+        if (charts.isEmpty() || columns < 1) {
+            throw new IllegalArgumentException("need at least one chart and one column, got " + charts.size()
+                    + " charts and " + columns + " columns");
+        }
+        int cols = Math.min(columns, charts.size());
+        int rows = (charts.size() + cols - 1) / cols;
+        List<BufferedImage> images = new ArrayList<>();
+        int cellWidth = 0;
+        int cellHeight = 0;
+        for (XYChart chart : charts) {
+            BufferedImage image = BitmapEncoder.getBufferedImage(chart);
+            images.add(image);
+            cellWidth = Math.max(cellWidth, image.getWidth());
+            cellHeight = Math.max(cellHeight, image.getHeight());
+        }
+        BufferedImage sheet = new BufferedImage(cols * cellWidth, rows * cellHeight, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = sheet.createGraphics();
+        try {
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, sheet.getWidth(), sheet.getHeight());
+            for (int k = 0; k < images.size(); k++) {
+                g.drawImage(images.get(k), (k % cols) * cellWidth, (k / cols) * cellHeight, null);
+            }
+        } finally {
+            g.dispose();
+        }
+        if (!ImageIO.write(sheet, "png", png.toFile())) {
+            throw new IOException("no PNG writer in this JDK for " + png);
+        }
     }
 
     /** At most {@link #MAX_POINTS} evenly spaced points, the last one kept; non-positive y dropped on a log axis. */

@@ -59,6 +59,29 @@ class ReportsTest {
     }
 
     @Test
+    void chartsThatDoNotFillTheLastRowLeaveItsCellsWhite() throws Exception {
+        // Five panels in three columns, as the OT report draws its five cases: two rows, one blank cell.
+        List<org.knowm.xchart.XYChart> charts = new java.util.ArrayList<>();
+        for (int k = 0; k < 5; k++) {
+            charts.add(Plots.chart("case " + k, "time (s)", "error", true, Double.NaN,
+                    List.of(Plots.Line.of("decay", new double[] {1, 0.1, 0.01}, 0)), 200, 150));
+        }
+        Path f = dir.resolve("five.png");
+        Plots.save(charts, 3, f);
+        BufferedImage img = png(f);
+        assertEquals(600, img.getWidth());
+        assertEquals(300, img.getHeight());
+        assertTrue(pixels(img, 0x1f77b4) > 50, "the lines are drawn");
+        // The sixth cell (row 2, column 3) is empty: white throughout.
+        for (int y = 150; y < 300; y += 7) {
+            for (int x = 400; x < 600; x += 7) {
+                assertEquals(0xffffff, img.getRGB(x, y) & 0xffffff, "pixel " + x + "," + y);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> Plots.save(List.of(), 3, dir.resolve("none.png")));
+    }
+
+    @Test
     void thinningKeepsAtMostMaxPointsAndTheLastOne() {
         double[] x = new double[10_001];
         double[] y = new double[x.length];
