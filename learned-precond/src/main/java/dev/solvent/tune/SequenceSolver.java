@@ -28,8 +28,8 @@ import java.util.Objects;
  * previous solution, which in a time-stepping code is already close; without it (the paper's SOR
  * setting) from zero, so that with {@code x0 = 0} the stopping rule {@code ||r|| <= rtol ||b||} is
  * the paper's {@code ||r_k|| / ||r_0|| <= rtol}. The backend defaults to the
- * {@link ReferenceBackend}; the lexicographic SOR and SSOR kernels are sequential on every CPU
- * backend anyway.
+ * {@link ReferenceBackend}: the experiments count iterations, which are the same on every backend
+ * (the CPU backend's level-scheduled sweeps equal the reference's to rounding).
  */
 public final class SequenceSolver {
 

@@ -180,9 +180,9 @@ public final class SmokeReport {
             }
         }
         d.setLength(d.length() - 1);
-        d.append(". Solvent's CPU backend runs the IC(0) and SSOR triangular sweeps on one thread and the SpMV on all,\n"
-                + "  so on this machine fewer IC(0) iterations need not mean less time than CG; the times come from a shared\n"
-                + "  machine (load average below) and are indicative only.\n");
+        d.append(". An IC(0)-PCG iteration adds two triangular solves to CG's work (level-scheduled over the threads,\n"
+                + "  one join of the threads per level) and an AMG-PCG iteration a V-cycle, so fewer iterations need not\n"
+                + "  mean proportionally less time; the times depend on the machine's load (below) and are indicative.\n");
         for (RunSummary r : main) {
             RunSummary.BanditAccount a = r.bandit();
             if (a != null) {
@@ -263,8 +263,9 @@ public final class SmokeReport {
                 + "IC(0)" + (amg ? ", AMG" : "") + ", each with warm start or without. It observes the cost of that one solve:\n"
                 + "iterations times the arm's modelled memory traffic per iteration, in plain-CG-iteration units (SSOR or\n"
                 + "IC(0) cost about twice a CG iteration). That cost is deterministic, so a seed gives the same choices and the\n"
-                + "same run; wall time (`--bandit-cost time`) would see that Solvent runs the SSOR and IC(0) sweeps on one\n"
-                + "thread, but changes from run to run. PCGBandit also weights iterations by a per-preconditioner estimate.\n\n");
+                + "same run; wall time (`--bandit-cost time`) would also see what the model leaves out (the joins of the\n"
+                + "level-scheduled sweeps, the machine's load), but changes from run to run. PCGBandit also weights\n"
+                + "iterations by a per-preconditioner estimate.\n\n");
         if (bandit != null) {
             d.append(String.format(Locale.ROOT, "At %d^3 x %d steps (arms chosen):\n\n", n, steps));
             d.append(SummaryTable.bandit(bandit, true)).append('\n');

@@ -22,9 +22,9 @@ import java.util.Map;
  *                                               smoothing, residual and transfers over a hierarchy
  * </pre>
  *
- * The model ignores that Solvent's CPU backend runs the SSOR and IC(0) sweeps on one thread while
- * the SpMV uses all of them; the wall-time cost ({@code --bandit-cost time}) sees that, at the
- * price of determinism.
+ * The model counts memory traffic only: it ignores the synchronisation of the level-scheduled SSOR
+ * and IC(0) sweeps (the threads join once per level); the wall-time cost
+ * ({@code --bandit-cost time}) sees that, at the price of determinism.
  */
 final class WorkModel {
 
