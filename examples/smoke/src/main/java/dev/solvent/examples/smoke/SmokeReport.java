@@ -180,8 +180,8 @@ public final class SmokeReport {
             }
         }
         d.setLength(d.length() - 1);
-        d.append(". An IC(0)-PCG iteration adds two triangular solves to CG's work (level-scheduled over the threads,\n"
-                + "  one join of the threads per level) and an AMG-PCG iteration a V-cycle, so fewer iterations need not\n"
+        d.append(". An IC(0)-PCG iteration adds two triangular solves to CG's work (level-scheduled: at each level a\n"
+                + "  thread waits for the rows that level reads) and an AMG-PCG iteration a V-cycle, so fewer iterations need not\n"
                 + "  mean proportionally less time; the times depend on the machine's load (below) and are indicative.\n");
         for (RunSummary r : main) {
             RunSummary.BanditAccount a = r.bandit();
@@ -263,7 +263,7 @@ public final class SmokeReport {
                 + "IC(0)" + (amg ? ", AMG" : "") + ", each with warm start or without. It observes the cost of that one solve:\n"
                 + "iterations times the arm's modelled memory traffic per iteration, in plain-CG-iteration units (SSOR or\n"
                 + "IC(0) cost about twice a CG iteration). That cost is deterministic, so a seed gives the same choices and the\n"
-                + "same run; wall time (`--bandit-cost time`) would also see what the model leaves out (the joins of the\n"
+                + "same run; wall time (`--bandit-cost time`) would also see what the model leaves out (the waits of the\n"
                 + "level-scheduled sweeps, the machine's load), but changes from run to run. PCGBandit also weights\n"
                 + "iterations by a per-preconditioner estimate.\n\n");
         if (bandit != null) {

@@ -23,7 +23,7 @@ import java.util.Map;
  * </pre>
  *
  * The model counts memory traffic only: it ignores the synchronisation of the level-scheduled SSOR
- * and IC(0) sweeps (the threads join once per level); the wall-time cost
+ * and IC(0) sweeps (at each level a thread waits for the rows it reads); the wall-time cost
  * ({@code --bandit-cost time}) sees that, at the price of determinism.
  */
 final class WorkModel {
