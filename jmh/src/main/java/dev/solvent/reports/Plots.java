@@ -87,19 +87,6 @@ public final class Plots {
             chart.getStyler().setYAxisMax(yMax);
             chart.getStyler().setYAxisMin(logY ? null : 0.0);
         }
-        // Histories counted from 1 (rounds, time steps) start the axis at 0, so that the ticks fall
-        // on round numbers (from 1, XChart ticks 1, 60, 119, ... and the labels run into each other).
-        double minX = Double.POSITIVE_INFINITY;
-        double maxX = Double.NEGATIVE_INFINITY;
-        for (Line line : lines) {
-            for (double x : line.x()) {
-                minX = Math.min(minX, x);
-                maxX = Math.max(maxX, x);
-            }
-        }
-        if (minX >= 0 && minX <= 0.05 * maxX) {
-            chart.getStyler().setXAxisMin(0.0);
-        }
         for (Line line : lines) {
             double[][] xy = thin(line.x(), line.y(), logY);
             if (xy[0].length == 0) {

@@ -2,7 +2,6 @@ package dev.solvent.reports;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -80,18 +79,6 @@ class ReportsTest {
             }
         }
         assertThrows(IllegalArgumentException.class, () -> Plots.save(List.of(), 3, dir.resolve("none.png")));
-    }
-
-    @Test
-    void historiesCountedFromOneStartTheAxisAtZeroAndScalingStudiesDoNot() {
-        double[] steps = new double[1000];
-        java.util.Arrays.fill(steps, 3.0);
-        org.knowm.xchart.XYChart history = Plots.chart("h", "time step", "iterations", false, Double.NaN,
-                List.of(Plots.Line.cumulative("c", steps, 0)), 300, 200);
-        assertEquals(0.0, history.getStyler().getXAxisMin());
-        org.knowm.xchart.XYChart scaling = Plots.chart("s", "grid", "iterations", false, Double.NaN,
-                List.of(new Plots.Line("its", new double[] {16, 32, 64}, new double[] {20, 30, 45}, 0)), 300, 200);
-        assertNull(scaling.getStyler().getXAxisMin());
     }
 
     @Test
