@@ -573,7 +573,8 @@ public final class AmgReport {
                 Series cg = find(byProblem, problem, CG, parallel);
                 Series cgStencil = find(byProblem, problem, CG_STENCIL, parallel);
                 Series ic0 = find(byProblem, problem, IC0, parallel);
-                Spread best = bestTotal(cg, cgStencil, ic0);
+                Series bestMethod = bestTotal(cg, cgStencil, ic0);
+                Spread best = bestMethod == null ? null : bestMethod.total();
                 Series amgStencil = find(byProblem, problem, AMG_STENCIL, parallel);
                 for (Series form : amgStencil == null ? List.of(amg) : List.of(amg, amgStencil)) {
                     String what = (form == amg ? "AMG-PCG" : "AMG-PCG (stencil on the finest level)")
@@ -581,7 +582,7 @@ public final class AmgReport {
                     Spread total = form.allConverged() ? form.total() : null;
                     if (best != null && total != null) {
                         targetRow(what, p, parallel, seconds(total) + " s vs " + seconds(best) + " s ("
-                                        + displayName(bestSeries(best, cg, cgStencil, ic0)) + ")",
+                                        + displayName(bestMethod.methodKey()) + ")",
                                 decide(atTarget, total.max() < best.min(), total.min() >= best.max()));
                     } else {
                         targetRow(what, p, parallel, "-", total == null ? "not measured: not every solve converged"
@@ -637,23 +638,13 @@ public final class AmgReport {
         targetRow(what, problem, parallel, ratioText(r), decide(atTarget, r.max() <= limit, r.min() > limit));
     }
 
-    /** The method key of the candidate whose total is {@code best}. */
-    private static String bestSeries(Spread best, Series... candidates) {
+    /** The converged method among {@code candidates} with the lowest median total; null if none. */
+    private static Series bestTotal(Series... candidates) {
+        Series best = null;
         for (Series s : candidates) {
-            if (s != null && s.allConverged() && best.equals(s.total())) {
-                return s.methodKey();
-            }
-        }
-        return "?";
-    }
-
-    /** The method among {@code candidates} with the lowest median total, with its spread; null if none. */
-    private static Spread bestTotal(Series... candidates) {
-        Spread best = null;
-        for (Series s : candidates) {
-            Spread t = s == null ? null : s.allConverged() ? s.total() : null;
-            if (t != null && (best == null || t.median() < best.median())) {
-                best = t;
+            Spread t = s == null || !s.allConverged() ? null : s.total();
+            if (t != null && (best == null || t.median() < best.total().median())) {
+                best = s;
             }
         }
         return best;
