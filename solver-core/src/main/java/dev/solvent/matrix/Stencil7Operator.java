@@ -149,6 +149,17 @@ public final class Stencil7Operator implements LinearOperator {
      * already in increasing order.
      */
     public CsrMatrix toCsr() {
+        try (ParallelRows par = new ParallelRows(1)) {
+            return toCsr(par);
+        }
+    }
+
+    /**
+     * As {@link #toCsr()}, the z-planes filled in parallel: a plane's entries start at an offset
+     * known in closed form (its rows have the in-plane neighbours, plus a -z neighbour unless it is
+     * the first plane and a +z neighbour unless it is the last).
+     */
+    public CsrMatrix toCsr(ParallelRows par) {
         int n = rows();
         int sy = nx;
         int sz = nx * ny;
@@ -156,44 +167,49 @@ public final class Stencil7Operator implements LinearOperator {
         if (nnz > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException(this + " has " + nnz + " entries, more than a CSR array holds");
         }
+        long inPlane = (long) sz + 2L * ((long) (nx - 1) * ny + (long) nx * (ny - 1));
         int[] rp = new int[n + 1];
         int[] ci = new int[(int) nnz];
         double[] v = new double[(int) nnz];
-        int k = 0;
-        for (int z = 0; z < nz; z++) {
-            for (int y = 0; y < ny; y++) {
-                for (int x = 0; x < nx; x++) {
-                    int p = x + sy * y + sz * z;
-                    if (z > 0) {
-                        ci[k] = p - sz;
-                        v[k++] = wz;
+        par.forEach(nz, 1, (w, zlo, zhi) -> {
+            for (int z = zlo; z < zhi; z++) {
+                // Planes before z: z of them, each with the in-plane entries and a +z entry per row,
+                // and all but the first with a -z entry per row.
+                int k = (int) (z * (inPlane + sz) + (long) Math.max(0, z - 1) * sz);
+                for (int y = 0; y < ny; y++) {
+                    for (int x = 0; x < nx; x++) {
+                        int p = x + sy * y + sz * z;
+                        if (z > 0) {
+                            ci[k] = p - sz;
+                            v[k++] = wz;
+                        }
+                        if (y > 0) {
+                            ci[k] = p - sy;
+                            v[k++] = wy;
+                        }
+                        if (x > 0) {
+                            ci[k] = p - 1;
+                            v[k++] = wx;
+                        }
+                        ci[k] = p;
+                        v[k++] = center;
+                        if (x < nx - 1) {
+                            ci[k] = p + 1;
+                            v[k++] = wx;
+                        }
+                        if (y < ny - 1) {
+                            ci[k] = p + sy;
+                            v[k++] = wy;
+                        }
+                        if (z < nz - 1) {
+                            ci[k] = p + sz;
+                            v[k++] = wz;
+                        }
+                        rp[p + 1] = k;
                     }
-                    if (y > 0) {
-                        ci[k] = p - sy;
-                        v[k++] = wy;
-                    }
-                    if (x > 0) {
-                        ci[k] = p - 1;
-                        v[k++] = wx;
-                    }
-                    ci[k] = p;
-                    v[k++] = center;
-                    if (x < nx - 1) {
-                        ci[k] = p + 1;
-                        v[k++] = wx;
-                    }
-                    if (y < ny - 1) {
-                        ci[k] = p + sy;
-                        v[k++] = wy;
-                    }
-                    if (z < nz - 1) {
-                        ci[k] = p + sz;
-                        v[k++] = wz;
-                    }
-                    rp[p + 1] = k;
                 }
             }
-        }
+        });
         return new CsrMatrix(n, n, rp, ci, v, true);
     }
 

@@ -5,6 +5,7 @@ import dev.solvent.backend.BoundOperator;
 import dev.solvent.backend.Vector;
 import dev.solvent.matrix.CsrMatrix;
 import dev.solvent.matrix.LinearOperator;
+import dev.solvent.matrix.ParallelRows;
 import dev.solvent.matrix.Stencil7Operator;
 import dev.solvent.precond.BoundPreconditioner;
 import dev.solvent.precond.Preconditioner;
@@ -68,12 +69,14 @@ public final class AmgPreconditioner implements Preconditioner {
     }
 
     /** The assembled matrix of an operator the hierarchy can be built from. */
-    static CsrMatrix assembled(LinearOperator op) {
+    static CsrMatrix assembled(LinearOperator op, int threads) {
         if (op instanceof CsrMatrix m) {
             return m;
         }
         if (op instanceof Stencil7Operator s) {
-            return s.toCsr();
+            try (ParallelRows par = new ParallelRows(threads)) {
+                return s.toCsr(par);
+            }
         }
         throw new IllegalArgumentException("amg needs an assembled matrix (CsrMatrix or a stencil), got "
                 + op.getClass().getSimpleName());
@@ -100,7 +103,8 @@ public final class AmgPreconditioner implements Preconditioner {
             this.backend = backend;
             this.options = options;
             this.source = a.source();
-            this.hierarchy = Hierarchy.build(assembled(a.source()), options, setupThreads(options, backend));
+            int threads = setupThreads(options, backend);
+            this.hierarchy = Hierarchy.build(assembled(a.source(), threads), options, threads);
             if (hierarchy.failure == null) {
                 long t0 = System.nanoTime();
                 cycle = new MultigridCycle(hierarchy, a, backend);
@@ -115,7 +119,8 @@ public final class AmgPreconditioner implements Preconditioner {
                 throw new IllegalArgumentException("amg re-setup: the new operator is not a stencil on the same "
                         + s.nx() + " x " + s.ny() + " x " + s.nz() + " grid");
             }
-            hierarchy.resetup(assembled(next), setupThreads(options, backend));
+            int threads = setupThreads(options, backend);
+            hierarchy.resetup(assembled(next, threads), threads);
             source = next;
             long t0 = System.nanoTime();
             if (hierarchy.failure != null) {

@@ -147,4 +147,17 @@ class Stencil7OperatorTest {
         double[] same = new double[8];
         assertThrows(IllegalArgumentException.class, () -> op.apply(same, same));
     }
+
+    @Test
+    void parallelAssemblyIsTheSequentialOne() {
+        for (int[] shape : SHAPES) {
+            Stencil7Operator s = new Stencil7Operator(shape[0], shape[1], shape[2], 6.5, -1.0, -1.5, -2.0);
+            CsrMatrix sequential = s.toCsr();
+            for (int threads : new int[] {2, 3}) {
+                try (ParallelRows par = new ParallelRows(threads)) {
+                    assertEquals(sequential, s.toCsr(par), Arrays.toString(shape) + ", " + threads + " threads");
+                }
+            }
+        }
+    }
 }
