@@ -5,17 +5,21 @@ import dev.solvent.matrix.ParallelRows;
 
 /**
  * An estimate of the largest eigenvalue of {@code D^-1 A} (D the diagonal of an SPD matrix A) by
- * Lanczos on the similar symmetric matrix {@code M = D^-1/2 A D^-1/2}:
+ * Lanczos on {@code D^-1 A}, which is self-adjoint in the D inner product
+ * {@code <x, y>_D = sum_i d_i x_i y_i}:
  * <pre>
- *   v_1 = v / ||v||;   beta_0 = 0
- *   for j = 1..m:   w = M v_j - beta_{j-1} v_{j-1};   alpha_j = w . v_j;   w -= alpha_j v_j
- *                   beta_j = ||w||;   v_{j+1} = w / beta_j          (m = 10)
+ *   v_1 = v / ||v||_D;   beta_0 = 0
+ *   for j = 1..m:   w = D^-1 A v_j - beta_{j-1} v_{j-1};   alpha_j = &lt;w, v_j&gt;_D;   w -= alpha_j v_j
+ *                   beta_j = ||w||_D;   v_{j+1} = w / beta_j          (m = 10)
  *   estimate = largest eigenvalue of tridiag(beta, alpha, beta)   (Sturm bisection)
  * </pre>
- * The largest Ritz value approaches {@code lambda_max} from below and is within a few per cent
- * after ten steps for the matrices multigrid meets (2 to 3 per cent low on the 3D Laplacian); callers add their own safety factor. The
- * start vector is a fixed hash of the index, so the estimate is deterministic, and the dot products
- * add fixed blocks in order, so it does not depend on the thread count either.
+ * (the same recurrence as Lanczos on the symmetric {@code D^-1/2 A D^-1/2} applied to
+ * {@code D^1/2 v}, without storing either scaling: three vectors besides the matrix). The largest
+ * Ritz value approaches {@code lambda_max} from below and is within a few per cent after ten steps
+ * for the matrices multigrid meets (2 to 3 per cent low on the 3D Laplacian); callers add their
+ * own safety factor. The start vector is a fixed hash of the index, so the estimate is
+ * deterministic, and the dot products add fixed blocks in order, so it does not depend on the
+ * thread count either.
  */
 final class SpectralRadius {
 
@@ -38,24 +42,21 @@ final class SpectralRadius {
         int[] rp = a.rowPtr();
         int[] ci = a.colIdx();
         double[] av = a.values();
-        double[] s = new double[n];
-        double[] v = new double[n];
-        double[] u = new double[n];
-        double[] w = new double[n];
-        double[] previous = new double[n];
+        double[] d = diagonal;
+        double[][] vec = {new double[n], new double[n], new double[n]};   // v_j, v_{j-1}, w
+        double[] v0 = vec[0];
         double norm = Math.sqrt(par.sum(n, BLOCK, (lo, hi) -> {
             double sum = 0.0;
             for (int i = lo; i < hi; i++) {
-                s[i] = 1.0 / Math.sqrt(diagonal[i]);
                 double vi = startEntry(i);
-                sum += vi * vi;
+                v0[i] = vi;
+                sum += d[i] * vi * vi;
             }
             return sum;
         }));
         par.forEach(n, BLOCK, (t, lo, hi) -> {
             for (int i = lo; i < hi; i++) {
-                v[i] = startEntry(i) / norm;
-                u[i] = s[i] * v[i];
+                v0[i] /= norm;
             }
         });
         int steps = Math.min(STEPS, n);
@@ -66,21 +67,25 @@ final class SpectralRadius {
         double[] sums = new double[2];
         for (int j = 0; j < steps; j++) {
             double bp = betaPrev;
-            // One pass: w = M v - beta_{j-1} v_{j-1} with M v = s .* (A u), u = s .* v, and the
-            // sums w . v (= alpha_j) and w . w; then ||w - alpha_j v||^2 = w . w - alpha_j^2
-            // because v is a unit vector with v . w = alpha_j.
+            double[] v = vec[0];
+            double[] previous = vec[1];
+            double[] w = vec[2];
+            // One pass: w = D^-1 A v - beta_{j-1} v_{j-1} and the sums <w, v>_D (= alpha_j) and
+            // <w, w>_D; then ||w - alpha_j v||_D^2 = <w, w>_D - alpha_j^2 because ||v||_D = 1.
             dotAndNorm(n, par, (lo, hi, out) -> {
                 double dot = 0.0;
                 double ww = 0.0;
                 for (int i = lo; i < hi; i++) {
                     double sum = 0.0;
                     for (int k = rp[i]; k < rp[i + 1]; k++) {
-                        sum += av[k] * u[ci[k]];
+                        sum += av[k] * v[ci[k]];
                     }
-                    double wi = s[i] * sum - bp * previous[i];
+                    double di = d[i];
+                    double wi = sum / di - bp * previous[i];
                     w[i] = wi;
-                    dot += wi * v[i];
-                    ww += wi * wi;
+                    double dw = di * wi;
+                    dot += dw * v[i];
+                    ww += dw * wi;
                 }
                 out[0] = dot;
                 out[1] = ww;
@@ -88,12 +93,12 @@ final class SpectralRadius {
             double aj = sums[0];
             double b2 = sums[1] - aj * aj;
             if (b2 <= 1e-8 * sums[1]) {
-                // Cancellation: compute ||w - alpha_j v|| directly.
+                // Cancellation: compute ||w - alpha_j v||_D directly.
                 b2 = par.sum(n, BLOCK, (lo, hi) -> {
                     double sum = 0.0;
                     for (int i = lo; i < hi; i++) {
                         double wi = w[i] - aj * v[i];
-                        sum += wi * wi;
+                        sum += d[i] * wi * wi;
                     }
                     return sum;
                 });
@@ -105,17 +110,16 @@ final class SpectralRadius {
             if (!(bj > 1e-12 * Math.abs(aj)) || !Double.isFinite(bj)) {
                 break;
             }
-            // previous = v; v = (w - alpha_j v) / beta_j; u = s .* v
+            // v_{j+1} = (w - alpha_j v_j) / beta_j, written over w; v_j becomes the previous vector.
             double inv = 1.0 / bj;
             par.forEach(n, BLOCK, (t, lo, hi) -> {
                 for (int i = lo; i < hi; i++) {
-                    double vi = v[i];
-                    previous[i] = vi;
-                    double next = (w[i] - aj * vi) * inv;
-                    v[i] = next;
-                    u[i] = s[i] * next;
+                    w[i] = (w[i] - aj * v[i]) * inv;
                 }
             });
+            vec[0] = w;
+            vec[1] = v;
+            vec[2] = previous;
             betaPrev = bj;
         }
         return largestEigenvalue(alpha, beta, m);
