@@ -14,11 +14,17 @@ import java.util.Arrays;
  * every row is computed by one thread alone, so the product is the same bit for bit for any
  * thread count. Entries that cancel to zero are kept: the pattern of the product depends on the
  * patterns of A and B only, which is what lets {@link #multiplyNumeric} refill it for new values.
+ *
+ * <p>{@link #galerkin} forms {@code R (A P)} and keeps the middle product {@code A P} as the blocks
+ * its threads built, never copied into one array: on the 3D Laplacian A P has about nine entries
+ * per fine row, the largest array of a multigrid setup, and a copy would double the fresh memory
+ * the setup touches (each first touch of a page costs a fault).
  */
 public final class SparseProducts {
 
-    /** Rows per parallel block. */
-    private static final int BLOCK = 1024;
+    /** Rows per parallel block: {@code 2^BLOCK_SHIFT}. */
+    private static final int BLOCK_SHIFT = 10;
+    private static final int BLOCK = 1 << BLOCK_SHIFT;
 
     private SparseProducts() {
     }
@@ -30,55 +36,100 @@ public final class SparseProducts {
      *                                  {@code 2^31 - 1} stored entries
      */
     public static CsrMatrix multiply(CsrMatrix a, CsrMatrix b, ParallelRows par) {
-        if (a.cols() != b.rows()) {
+        return multiplyInBlocks(a, Rows.of(b), par).concatenated(par);
+    }
+
+    /**
+     * {@code C = R (A P)} for a Galerkin coarse operator ({@code R = P^T} in multigrid), with
+     * {@code A P} held in blocks (see the class comment); the same bit for bit as
+     * {@code multiply(r, multiply(a, p))}.
+     */
+    public static CsrMatrix galerkin(CsrMatrix r, CsrMatrix a, CsrMatrix p, ParallelRows par) {
+        Rows ap = multiplyInBlocks(a, Rows.of(p), par);
+        return multiplyInBlocks(r, ap, par).concatenated(par);
+    }
+
+    /**
+     * {@link #galerkin} on a known pattern of the result (a {@link #galerkin} of matrices with
+     * these patterns), summed in the same order, so the two agree bit for bit.
+     */
+    public static CsrMatrix galerkinNumeric(CsrMatrix r, CsrMatrix a, CsrMatrix p, Pattern pattern, ParallelRows par) {
+        return multiplyNumeric(r, multiplyInBlocks(a, Rows.of(p), par), pattern, par);
+    }
+
+    private static Rows multiplyInBlocks(CsrMatrix a, Rows b, ParallelRows par) {
+        if (a.cols() != b.rows) {
             throw new IllegalArgumentException("cannot multiply a " + a.rows() + " x " + a.cols() + " matrix by a "
-                    + b.rows() + " x " + b.cols() + " matrix");
+                    + b.rows + " x " + b.cols + " matrix");
         }
         int n = a.rows();
-        int m = b.cols();
+        int m = b.cols;
         int[] arp = a.rowPtr();
         int[] aci = a.colIdx();
         double[] av = a.values();
-        int[] brp = b.rowPtr();
-        int[] bci = b.colIdx();
-        double[] bv = b.values();
         int threads = par.threads();
         int blocks = (n + BLOCK - 1) / BLOCK;
+        int[][] blockPtr = new int[blocks][];
         int[][] blockCols = new int[blocks][];
         double[][] blockValues = new double[blocks][];
-        int[] counts = new int[n];
         Scratch[] scratch = new Scratch[threads];
         par.forEach(n, BLOCK, (w, lo, hi) -> {
             Scratch sc = scratch[w] == null ? (scratch[w] = new Scratch(m)) : scratch[w];
+            int[] ptr = new int[hi - lo + 1];
             int pos = 0;
             for (int i = lo; i < hi; i++) {
-                int end = productRow(i, arp, aci, av, brp, bci, bv, sc, pos);
-                counts[i] = end - pos;
-                pos = end;
+                pos = productRow(i, arp, aci, av, b, sc, pos);
+                ptr[i - lo + 1] = pos;
             }
-            blockCols[lo / BLOCK] = Arrays.copyOf(sc.cols, pos);
-            blockValues[lo / BLOCK] = Arrays.copyOf(sc.values, pos);
-        });
-        int[] crp = new int[n + 1];
-        long total = 0;
-        for (int i = 0; i < n; i++) {
-            total += counts[i];
-            if (total > Integer.MAX_VALUE - 8) {
-                throw new IllegalArgumentException("the product of a " + a.rows() + " x " + a.cols() + " and a "
-                        + b.rows() + " x " + b.cols() + " matrix has more than 2^31 - 1 stored entries");
-            }
-            crp[i + 1] = (int) total;
-        }
-        int[] cci = new int[(int) total];
-        double[] cv = new double[(int) total];
-        par.forEach(n, BLOCK, (w, lo, hi) -> {
             int blk = lo / BLOCK;
-            System.arraycopy(blockCols[blk], 0, cci, crp[lo], blockCols[blk].length);
-            System.arraycopy(blockValues[blk], 0, cv, crp[lo], blockValues[blk].length);
-            blockCols[blk] = null;
-            blockValues[blk] = null;
+            blockPtr[blk] = ptr;
+            blockCols[blk] = Arrays.copyOf(sc.cols, pos);
+            blockValues[blk] = Arrays.copyOf(sc.values, pos);
         });
-        return new CsrMatrix(n, m, crp, cci, cv, true);
+        long total = 0;
+        for (int[] ptr : blockPtr) {
+            total += ptr[ptr.length - 1];
+        }
+        if (total > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("the product of a " + a.rows() + " x " + a.cols() + " and a "
+                    + b.rows + " x " + b.cols + " matrix has more than 2^31 - 1 stored entries");
+        }
+        return new Rows(n, m, BLOCK_SHIFT, blockPtr, blockCols, blockValues);
+    }
+
+    /**
+     * A sparse matrix as blocks of rows: row i is local row {@code i & (2^shift - 1)} of block
+     * {@code i >>> shift}, each block with its own row pointers (from 0), columns and values. A
+     * CSR matrix is the one block of shift 31.
+     */
+    private record Rows(int rows, int cols, int shift, int[][] ptr, int[][] idx, double[][] val) {
+
+        static Rows of(CsrMatrix m) {
+            return new Rows(m.rows(), m.cols(), 31, new int[][] {m.rowPtr()}, new int[][] {m.colIdx()},
+                    new double[][] {m.values()});
+        }
+
+        /** The blocks copied into one CSR matrix, each block by one thread. */
+        CsrMatrix concatenated(ParallelRows par) {
+            int blockRows = (int) Math.min(1L << shift, Integer.MAX_VALUE);
+            int[] crp = new int[rows + 1];
+            for (int blk = 0, base = 0; blk < ptr.length; blk++) {
+                int[] bp = ptr[blk];
+                int lo = blk * blockRows;
+                for (int l = 1; l < bp.length; l++) {
+                    crp[lo + l] = base + bp[l];
+                }
+                base += bp[bp.length - 1];
+            }
+            int[] cci = new int[crp[rows]];
+            double[] cv = new double[crp[rows]];
+            par.forEach(rows, blockRows, (w, lo, hi) -> {
+                int blk = lo / blockRows;
+                System.arraycopy(idx[blk], 0, cci, crp[lo], idx[blk].length);
+                System.arraycopy(val[blk], 0, cv, crp[lo], val[blk].length);
+            });
+            return new CsrMatrix(rows, cols, crp, cci, cv, true);
+        }
     }
 
     /**
@@ -86,14 +137,20 @@ public final class SparseProducts {
      * the end of the row. A small method of its own, called once per row, so that the JIT compiles
      * it early and fully instead of replacing a long-running loop mid-way.
      */
-    private static int productRow(int i, int[] arp, int[] aci, double[] av, int[] brp, int[] bci, double[] bv,
-                                  Scratch sc, int pos) {
+    private static int productRow(int i, int[] arp, int[] aci, double[] av, Rows b, Scratch sc, int pos) {
+        int shift = b.shift;
+        int mask = (int) ((1L << shift) - 1);
+        int[][] bptr = b.ptr;
+        int[][] bidx = b.idx;
+        double[][] bval = b.val;
         int start = pos;
         int kEnd = arp[i + 1];
         // At most this many new columns: make room once per row.
         int bound = 0;
         for (int k = arp[i]; k < kEnd; k++) {
-            bound += brp[aci[k] + 1] - brp[aci[k]];
+            int[] bp = bptr[aci[k] >>> shift];
+            int l = aci[k] & mask;
+            bound += bp[l + 1] - bp[l];
         }
         if (pos + bound > sc.cols.length) {
             sc.grow(pos + bound);
@@ -103,8 +160,13 @@ public final class SparseProducts {
         for (int k = arp[i]; k < kEnd; k++) {
             int row = aci[k];
             double aik = av[k];
-            int qEnd = brp[row + 1];
-            for (int q = brp[row]; q < qEnd; q++) {
+            int blk = row >>> shift;
+            int[] bp = bptr[blk];
+            int[] bci = bidx[blk];
+            double[] bv = bval[blk];
+            int l = row & mask;
+            int qEnd = bp[l + 1];
+            for (int q = bp[l]; q < qEnd; q++) {
                 // acc is zero outside the row being built: a zero marks a column not yet listed (or
                 // one whose sum cancelled to zero: listed twice, merged below).
                 int j = bci[q];
@@ -171,23 +233,26 @@ public final class SparseProducts {
 
     /** As {@link #multiplyNumeric(CsrMatrix, CsrMatrix, CsrMatrix, ParallelRows)} on a kept pattern. */
     public static CsrMatrix multiplyNumeric(CsrMatrix a, CsrMatrix b, Pattern pattern, ParallelRows par) {
-        if (a.cols() != b.rows() || pattern.rows() != a.rows() || pattern.cols() != b.cols()) {
+        return multiplyNumeric(a, Rows.of(b), pattern, par);
+    }
+
+    private static CsrMatrix multiplyNumeric(CsrMatrix a, Rows b, Pattern pattern, ParallelRows par) {
+        if (a.cols() != b.rows || pattern.rows() != a.rows() || pattern.cols() != b.cols) {
             throw new IllegalArgumentException("pattern " + pattern.rows() + " x " + pattern.cols()
-                    + " does not fit the product of " + a.rows() + " x " + a.cols() + " and " + b.rows() + " x " + b.cols());
+                    + " does not fit the product of " + a.rows() + " x " + a.cols() + " and " + b.rows + " x " + b.cols);
         }
         int n = a.rows();
         int[] arp = a.rowPtr();
         int[] aci = a.colIdx();
         double[] av = a.values();
-        int[] brp = b.rowPtr();
-        int[] bci = b.colIdx();
-        double[] bv = b.values();
+        int shift = b.shift;
+        int mask = (int) ((1L << shift) - 1);
         int[] crp = pattern.rowPtr();
         int[] cci = pattern.colIdx();
         double[] cv = new double[cci.length];
         int[][] positions = new int[par.threads()][];
         par.forEach(n, BLOCK, (w, lo, hi) -> {
-            int[] pos = positions[w] == null ? (positions[w] = new int[b.cols()]) : positions[w];
+            int[] pos = positions[w] == null ? (positions[w] = new int[b.cols]) : positions[w];
             for (int i = lo; i < hi; i++) {
                 for (int p = crp[i]; p < crp[i + 1]; p++) {
                     pos[cci[p]] = p;
@@ -195,7 +260,12 @@ public final class SparseProducts {
                 for (int k = arp[i]; k < arp[i + 1]; k++) {
                     int row = aci[k];
                     double aik = av[k];
-                    for (int q = brp[row]; q < brp[row + 1]; q++) {
+                    int blk = row >>> shift;
+                    int[] bp = b.ptr[blk];
+                    int[] bci = b.idx[blk];
+                    double[] bv = b.val[blk];
+                    int l = row & mask;
+                    for (int q = bp[l]; q < bp[l + 1]; q++) {
                         cv[pos[bci[q]]] += aik * bv[q];
                     }
                 }

@@ -18,7 +18,7 @@ import java.util.Map;
  *   <li>{@code rho ~ rho(D^-1 A)} by Lanczos ({@link SpectralRadius}) and the smoothed
  *       prolongator {@code P = (I - omega D^-1 A) T}, {@code omega = damping / rho};</li>
  *   <li>the restriction {@code R = P^T} and the Galerkin operator {@code A_c = R (A P)}
- *       ({@link SparseProducts}, row-parallel);</li>
+ *       ({@link SparseProducts#galerkin}, row-parallel, A P held in blocks);</li>
  * </ol>
  * until a level has at most {@code coarseSize} rows, the level limit is reached, or aggregation
  * stops reducing the size. The coarsest level is factored densely ({@link CoarseSolver}); one
@@ -33,8 +33,9 @@ import java.util.Map;
  * and the cycle project it out ({@link #fineNullBasis}).
  *
  * <p><b>Re-setup</b> ({@link #resetup}) takes new values on the same pattern, keeps the aggregates,
- * T and the patterns of P, R, A P and the coarse operators (the pattern of A P, about 9 integers
- * per fine row on the 3D Laplacian, is the memory this costs), and recomputes everything numeric.
+ * T and the patterns of P, R and the coarse operators, and recomputes everything numeric (the
+ * middle product A P is formed afresh: keeping its pattern, about 9 integers per fine row on the
+ * 3D Laplacian, would cost more memory than its recomputation costs time).
  */
 final class Hierarchy {
 
@@ -54,8 +55,6 @@ final class Hierarchy {
         CsrMatrix tentative;
         CsrMatrix p;
         SparseProducts.Transposed r;
-        /** The pattern of A P, kept so that a re-setup recomputes only its values. */
-        SparseProducts.Pattern apPattern;
 
         CsrMatrix restriction() {
             return r.transpose();
@@ -333,23 +332,8 @@ final class Hierarchy {
         long t0 = System.nanoTime();
         CsrMatrix a = level.a;
         level.rho = SpectralRadius.ofJacobi(a, level.diagonal, par);
-        double omega = options.prolongatorDamping() / level.rho;
-        int[] rp = a.rowPtr();
-        int[] ci = a.colIdx();
-        double[] v = a.values();
-        double[] d = level.diagonal;
-        double[] sv = new double[v.length];
-        par.forEach(a.rows(), BLOCK, (w, lo, hi) -> {
-            for (int i = lo; i < hi; i++) {
-                double scale = omega / d[i];
-                for (int k = rp[i]; k < rp[i + 1]; k++) {
-                    sv[k] = (ci[k] == i ? 1.0 : 0.0) - scale * v[k];
-                }
-            }
-        });
-        CsrMatrix s = a.withValues(sv);
-        level.p = pattern == null ? SparseProducts.multiply(s, level.tentative, par)
-                : SparseProducts.multiplyNumeric(s, level.tentative, pattern, par);
+        level.p = smoothedProlongator(a, level.diagonal, options.prolongatorDamping() / level.rho, level.tentative,
+                pattern, par);
         add("smoothing", System.nanoTime() - t0);
         long t1 = System.nanoTime();
         level.r = transposed == null ? SparseProducts.transpose(level.p, par)
@@ -357,19 +341,42 @@ final class Hierarchy {
         add("galerkin", System.nanoTime() - t1);
     }
 
-    /** {@code A_c = R (A P)}, numerically on {@code pattern} when given. */
+    /**
+     * {@code P = (I - omega D^-1 A) T = T - omega D^-1 (A T)}: the product {@code A T} (on
+     * {@code pattern} when given), scaled row by row, with T's entries added in place. A's diagonal
+     * is nonzero, so A T's pattern holds T's and is the pattern of P; no copy of A is made.
+     */
+    static CsrMatrix smoothedProlongator(CsrMatrix a, double[] diagonal, double omega, CsrMatrix t,
+                                         CsrMatrix pattern, ParallelRows par) {
+        CsrMatrix at = pattern == null ? SparseProducts.multiply(a, t, par)
+                : SparseProducts.multiplyNumeric(a, t, pattern, par);
+        int[] prp = at.rowPtr();
+        int[] pci = at.colIdx();
+        double[] pv = at.values();
+        int[] trp = t.rowPtr();
+        int[] tci = t.colIdx();
+        double[] tv = t.values();
+        par.forEach(at.rows(), BLOCK, (w, lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                double scale = -omega / diagonal[i];
+                for (int k = prp[i]; k < prp[i + 1]; k++) {
+                    pv[k] *= scale;
+                }
+                for (int q = trp[i]; q < trp[i + 1]; q++) {
+                    int k = java.util.Arrays.binarySearch(pci, prp[i], prp[i + 1], tci[q]);
+                    pv[k] += tv[q];
+                }
+            }
+        });
+        return at;
+    }
+
+    /** {@code A_c = R (A P)} ({@link SparseProducts#galerkin}), numerically on {@code pattern} when given. */
     private CsrMatrix galerkin(Level level, ParallelRows par, CsrMatrix pattern) {
         long t0 = System.nanoTime();
-        CsrMatrix ap;
-        if (level.apPattern == null) {
-            ap = SparseProducts.multiply(level.a, level.p, par);
-            level.apPattern = SparseProducts.Pattern.of(ap);
-        } else {
-            ap = SparseProducts.multiplyNumeric(level.a, level.p, level.apPattern, par);
-        }
         CsrMatrix r = level.restriction();
-        CsrMatrix ac = pattern == null ? SparseProducts.multiply(r, ap, par)
-                : SparseProducts.multiplyNumeric(r, ap, pattern, par);
+        CsrMatrix ac = pattern == null ? SparseProducts.galerkin(r, level.a, level.p, par)
+                : SparseProducts.galerkinNumeric(r, level.a, level.p, SparseProducts.Pattern.of(pattern), par);
         add("galerkin", System.nanoTime() - t0);
         return ac;
     }

@@ -126,4 +126,67 @@ class SparseProductsTest {
             assertThrows(IllegalArgumentException.class, () -> SparseProducts.multiply(b, a, par));
         }
     }
+
+    @Test
+    void galerkinProductIsTheTwoProductsBitForBitAndRefillsItsPattern() {
+        Random rnd = new Random(29);
+        // More fine rows than one parallel block, so that A P is held in several blocks.
+        int fine = 5000;
+        int coarse = 700;
+        CsrMatrix a = random(rnd, fine, fine, 0.0015);
+        CsrMatrix p = random(rnd, fine, coarse, 0.003);
+        CsrMatrix r;
+        CsrMatrix twoProducts;
+        CsrMatrix a2 = a.withValues(gaussian(rnd, a.nnz()));
+        CsrMatrix p2 = p.withValues(gaussian(rnd, p.nnz()));
+        CsrMatrix r2;
+        CsrMatrix reference;
+        try (ParallelRows one = new ParallelRows(1)) {
+            r = SparseProducts.transpose(p, one).transpose();
+            r2 = SparseProducts.transpose(p2, one).transpose();
+            twoProducts = SparseProducts.multiply(r, SparseProducts.multiply(a, p, one), one);
+            reference = SparseProducts.multiply(r2, SparseProducts.multiply(a2, p2, one), one);
+        }
+        double[][] exact = dense(twoProducts);
+        double[][] byDense = multiplyDense(multiplyDense(dense(r), dense(a)), dense(p));
+        for (int i = 0; i < coarse; i++) {
+            // Small integers: every sum is exact, so the dense product checks the sparse one entry by entry.
+            assertArrayEquals(byDense[i], exact[i], 0.0, "row " + i);
+        }
+        for (int threads : new int[] {1, 2, 3}) {
+            try (ParallelRows par = new ParallelRows(threads)) {
+                CsrMatrix pattern = SparseProducts.galerkin(r, a, p, par);
+                assertEquals(twoProducts, pattern, threads + " threads");
+                assertEquals(reference, SparseProducts.galerkin(r2, a2, p2, par), threads + " threads, real values");
+                assertEquals(reference, SparseProducts.galerkinNumeric(r2, a2, p2, SparseProducts.Pattern.of(pattern), par),
+                        "numeric on the kept pattern, " + threads + " threads");
+            }
+        }
+        try (ParallelRows par = new ParallelRows(1)) {
+            assertThrows(IllegalArgumentException.class, () -> SparseProducts.galerkin(p, a, p, par));
+        }
+    }
+
+    private static double[] gaussian(Random rnd, int n) {
+        double[] x = new double[n];
+        for (int k = 0; k < n; k++) {
+            x[k] = rnd.nextGaussian();
+        }
+        return x;
+    }
+
+    private static double[][] multiplyDense(double[][] x, double[][] y) {
+        double[][] z = new double[x.length][y[0].length];
+        for (int i = 0; i < x.length; i++) {
+            for (int k = 0; k < y.length; k++) {
+                if (x[i][k] == 0.0) {
+                    continue;
+                }
+                for (int j = 0; j < y[0].length; j++) {
+                    z[i][j] += x[i][k] * y[k][j];
+                }
+            }
+        }
+        return z;
+    }
 }
