@@ -42,19 +42,99 @@ public final class SparseProducts {
     /**
      * {@code C = R (A P)} for a Galerkin coarse operator ({@code R = P^T} in multigrid), with
      * {@code A P} held in blocks (see the class comment); the same bit for bit as
-     * {@code multiply(r, multiply(a, p))}.
+     * {@code multiply(r, multiply(a, p))}. The result keeps the pattern of {@code A P} (its
+     * blocks' row pointers and columns, not its values) for {@link #galerkinNumeric}.
      */
-    public static CsrMatrix galerkin(CsrMatrix r, CsrMatrix a, CsrMatrix p, ParallelRows par) {
+    public static Galerkin galerkin(CsrMatrix r, CsrMatrix a, CsrMatrix p, ParallelRows par) {
         Rows ap = multiplyInBlocks(a, Rows.of(p), par);
-        return multiplyInBlocks(r, ap, par).concatenated(par);
+        CsrMatrix c = multiplyInBlocks(r, ap, par).concatenated(par);
+        return new Galerkin(c, new MiddlePattern(ap.withoutValues()));
     }
 
     /**
-     * {@link #galerkin} on a known pattern of the result (a {@link #galerkin} of matrices with
-     * these patterns), summed in the same order, so the two agree bit for bit.
+     * A Galerkin product and the pattern of its middle product {@code A P}, what a numeric
+     * re-computation on new values of the same patterns keeps.
      */
-    public static CsrMatrix galerkinNumeric(CsrMatrix r, CsrMatrix a, CsrMatrix p, Pattern pattern, ParallelRows par) {
-        return multiplyNumeric(r, multiplyInBlocks(a, Rows.of(p), par), pattern, par);
+    public record Galerkin(CsrMatrix coarse, MiddlePattern middle) {
+    }
+
+    /** The pattern of the middle product {@code A P} of a {@link #galerkin}, held in its blocks. */
+    public static final class MiddlePattern {
+        private final Rows rows;
+
+        private MiddlePattern(Rows rows) {
+            this.rows = rows;
+        }
+
+        /** Stored entries. */
+        public long nonzeros() {
+            long n = 0;
+            for (int[] idx : rows.idx) {
+                n += idx.length;
+            }
+            return n;
+        }
+    }
+
+    /**
+     * {@link #galerkin} on new values of the same patterns: the middle product numerically on
+     * {@code middle}, the result on {@code coarse}, each summed in the same order as
+     * {@link #galerkin}, so the two agree bit for bit.
+     */
+    public static CsrMatrix galerkinNumeric(CsrMatrix r, CsrMatrix a, CsrMatrix p, MiddlePattern middle, Pattern coarse,
+                                            ParallelRows par) {
+        Rows ap = multiplyNumericInBlocks(a, Rows.of(p), middle.rows, par);
+        return multiplyNumeric(r, ap, coarse, par);
+    }
+
+    /** {@code A B} on the blocked pattern of a {@link #multiplyInBlocks} of matrices with these patterns. */
+    private static Rows multiplyNumericInBlocks(CsrMatrix a, Rows b, Rows pattern, ParallelRows par) {
+        if (a.cols() != b.rows || pattern.rows != a.rows() || pattern.cols != b.cols || pattern.shift != BLOCK_SHIFT) {
+            throw new IllegalArgumentException("pattern " + pattern.rows + " x " + pattern.cols
+                    + " does not fit the product of " + a.rows() + " x " + a.cols() + " and " + b.rows + " x " + b.cols);
+        }
+        int[] arp = a.rowPtr();
+        int[] aci = a.colIdx();
+        double[] av = a.values();
+        double[][] values = new double[pattern.idx.length][];
+        int[][] positions = new int[par.threads()][];
+        par.forEach(a.rows(), BLOCK, (w, lo, hi) -> {
+            int[] pos = positions[w] == null ? (positions[w] = new int[b.cols]) : positions[w];
+            int blk = lo / BLOCK;
+            int[] cp = pattern.ptr[blk];
+            int[] cc = pattern.idx[blk];
+            double[] cv = new double[cc.length];
+            for (int i = lo; i < hi; i++) {
+                rowOnPattern(i, arp, aci, av, b, cp, cc, cv, i - lo, pos);
+            }
+            values[blk] = cv;
+        });
+        return new Rows(pattern.rows, pattern.cols, pattern.shift, pattern.ptr, pattern.idx, values);
+    }
+
+    /**
+     * Row i of {@code A B} added into {@code cv} at the positions of local row {@code l} of the
+     * pattern {@code (cp, cc)}, in the order of {@link #productRow}.
+     */
+    private static void rowOnPattern(int i, int[] arp, int[] aci, double[] av, Rows b, int[] cp, int[] cc, double[] cv,
+                                     int l, int[] pos) {
+        for (int q = cp[l]; q < cp[l + 1]; q++) {
+            pos[cc[q]] = q;
+        }
+        int shift = b.shift;
+        int mask = (int) ((1L << shift) - 1);
+        for (int k = arp[i]; k < arp[i + 1]; k++) {
+            int row = aci[k];
+            double aik = av[k];
+            int blk = row >>> shift;
+            int[] bp = b.ptr[blk];
+            int[] bci = b.idx[blk];
+            double[] bv = b.val[blk];
+            int lb = row & mask;
+            for (int q = bp[lb]; q < bp[lb + 1]; q++) {
+                cv[pos[bci[q]]] += aik * bv[q];
+            }
+        }
     }
 
     private static Rows multiplyInBlocks(CsrMatrix a, Rows b, ParallelRows par) {
@@ -103,6 +183,10 @@ public final class SparseProducts {
      * CSR matrix is the one block of shift 31.
      */
     private record Rows(int rows, int cols, int shift, int[][] ptr, int[][] idx, double[][] val) {
+
+        Rows withoutValues() {
+            return new Rows(rows, cols, shift, ptr, idx, null);
+        }
 
         static Rows of(CsrMatrix m) {
             return new Rows(m.rows(), m.cols(), 31, new int[][] {m.rowPtr()}, new int[][] {m.colIdx()},
@@ -241,34 +325,17 @@ public final class SparseProducts {
             throw new IllegalArgumentException("pattern " + pattern.rows() + " x " + pattern.cols()
                     + " does not fit the product of " + a.rows() + " x " + a.cols() + " and " + b.rows + " x " + b.cols);
         }
-        int n = a.rows();
         int[] arp = a.rowPtr();
         int[] aci = a.colIdx();
         double[] av = a.values();
-        int shift = b.shift;
-        int mask = (int) ((1L << shift) - 1);
         int[] crp = pattern.rowPtr();
         int[] cci = pattern.colIdx();
         double[] cv = new double[cci.length];
         int[][] positions = new int[par.threads()][];
-        par.forEach(n, BLOCK, (w, lo, hi) -> {
+        par.forEach(a.rows(), BLOCK, (w, lo, hi) -> {
             int[] pos = positions[w] == null ? (positions[w] = new int[b.cols]) : positions[w];
             for (int i = lo; i < hi; i++) {
-                for (int p = crp[i]; p < crp[i + 1]; p++) {
-                    pos[cci[p]] = p;
-                }
-                for (int k = arp[i]; k < arp[i + 1]; k++) {
-                    int row = aci[k];
-                    double aik = av[k];
-                    int blk = row >>> shift;
-                    int[] bp = b.ptr[blk];
-                    int[] bci = b.idx[blk];
-                    double[] bv = b.val[blk];
-                    int l = row & mask;
-                    for (int q = bp[l]; q < bp[l + 1]; q++) {
-                        cv[pos[bci[q]]] += aik * bv[q];
-                    }
-                }
+                rowOnPattern(i, arp, aci, av, b, crp, cci, cv, i, pos);
             }
         });
         return new CsrMatrix(pattern.rows(), pattern.cols(), crp, cci, cv, true);

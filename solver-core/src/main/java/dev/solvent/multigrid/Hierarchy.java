@@ -33,9 +33,8 @@ import java.util.Map;
  * and the cycle project it out ({@link #fineNullBasis}).
  *
  * <p><b>Re-setup</b> ({@link #resetup}) takes new values on the same pattern, keeps the aggregates,
- * T and the patterns of P, R and the coarse operators, and recomputes everything numeric (the
- * middle product A P is formed afresh: keeping its pattern, about 9 integers per fine row on the
- * 3D Laplacian, would cost more memory than its recomputation costs time).
+ * T and the patterns of P, R, A P and the coarse operators (the pattern of A P, about 9 integers
+ * per fine row on the 3D Laplacian, is the memory this costs), and recomputes everything numeric.
  */
 final class Hierarchy {
 
@@ -55,6 +54,8 @@ final class Hierarchy {
         CsrMatrix tentative;
         CsrMatrix p;
         SparseProducts.Transposed r;
+        /** The pattern of A P, kept so that a re-setup recomputes only its values. */
+        SparseProducts.MiddlePattern apPattern;
 
         CsrMatrix restriction() {
             return r.transpose();
@@ -375,8 +376,14 @@ final class Hierarchy {
     private CsrMatrix galerkin(Level level, ParallelRows par, CsrMatrix pattern) {
         long t0 = System.nanoTime();
         CsrMatrix r = level.restriction();
-        CsrMatrix ac = pattern == null ? SparseProducts.galerkin(r, level.a, level.p, par)
-                : SparseProducts.galerkinNumeric(r, level.a, level.p, SparseProducts.Pattern.of(pattern), par);
+        CsrMatrix ac;
+        if (pattern == null) {
+            SparseProducts.Galerkin g = SparseProducts.galerkin(r, level.a, level.p, par);
+            ac = g.coarse();
+            level.apPattern = g.middle();
+        } else {
+            ac = SparseProducts.galerkinNumeric(r, level.a, level.p, level.apPattern, SparseProducts.Pattern.of(pattern), par);
+        }
         add("galerkin", System.nanoTime() - t0);
         return ac;
     }

@@ -155,11 +155,12 @@ class SparseProductsTest {
         }
         for (int threads : new int[] {1, 2, 3}) {
             try (ParallelRows par = new ParallelRows(threads)) {
-                CsrMatrix pattern = SparseProducts.galerkin(r, a, p, par);
-                assertEquals(twoProducts, pattern, threads + " threads");
-                assertEquals(reference, SparseProducts.galerkin(r2, a2, p2, par), threads + " threads, real values");
-                assertEquals(reference, SparseProducts.galerkinNumeric(r2, a2, p2, SparseProducts.Pattern.of(pattern), par),
-                        "numeric on the kept pattern, " + threads + " threads");
+                SparseProducts.Galerkin pattern = SparseProducts.galerkin(r, a, p, par);
+                assertEquals(twoProducts, pattern.coarse(), threads + " threads");
+                assertEquals(SparseProducts.multiply(a, p, par).nnz(), pattern.middle().nonzeros(), "the pattern of A P");
+                assertEquals(reference, SparseProducts.galerkin(r2, a2, p2, par).coarse(), threads + " threads, real values");
+                assertEquals(reference, SparseProducts.galerkinNumeric(r2, a2, p2, pattern.middle(),
+                        SparseProducts.Pattern.of(pattern.coarse()), par), "numeric on the kept patterns, " + threads + " threads");
             }
         }
         try (ParallelRows par = new ParallelRows(1)) {
