@@ -48,6 +48,20 @@ public final class CsrMatrix implements LinearOperator {
         return new CsrMatrix(rows, cols, rowPtr.clone(), colIdx.clone(), values.clone(), false);
     }
 
+    /**
+     * Builds a matrix on CSR arrays that the caller hands over and no longer touches: validated as
+     * by {@link #of}, but not copied (for large matrices built once, such as a multigrid setup's
+     * prolongators, where a copy doubles the memory the build touches).
+     *
+     * @throws IllegalArgumentException naming the first violated invariant (row and entry)
+     */
+    public static CsrMatrix adopt(int rows, int cols, int[] rowPtr, int[] colIdx, double[] values) {
+        if (rowPtr == null || colIdx == null || values == null) {
+            throw new IllegalArgumentException("CSR arrays must not be null");
+        }
+        return new CsrMatrix(rows, cols, rowPtr, colIdx, values, false);
+    }
+
     /** A triplet (COO) builder; duplicate entries are summed when the matrix is built. */
     public static CooBuilder builder(int rows, int cols) {
         return new CooBuilder(rows, cols);

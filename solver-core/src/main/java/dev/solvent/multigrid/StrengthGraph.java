@@ -46,7 +46,8 @@ record StrengthGraph(int nodes, int[] rowPtr, int[] colIdx) {
             }
         });
         double theta2 = theta * theta;
-        int[] count = new int[n + 1];
+        // Each row's count goes to sp[i + 1], then a prefix sum turns the counts into row pointers.
+        int[] sp = new int[n + 1];
         par.forEach(n, BLOCK, (w, lo, hi) -> {
             for (int i = lo; i < hi; i++) {
                 int c = 0;
@@ -55,13 +56,12 @@ record StrengthGraph(int nodes, int[] rowPtr, int[] colIdx) {
                         c++;
                     }
                 }
-                count[i + 1] = c;
+                sp[i + 1] = c;
             }
         });
         long total = 0;
-        int[] sp = new int[n + 1];
         for (int i = 0; i < n; i++) {
-            total += count[i + 1];
+            total += sp[i + 1];
             sp[i + 1] = (int) total;
         }
         int[] sc = new int[(int) total];
@@ -147,7 +147,7 @@ record StrengthGraph(int nodes, int[] rowPtr, int[] colIdx) {
                 }
             }
         });
-        return CsrMatrix.of(nodes, cols, np, nc, nv);
+        return CsrMatrix.adopt(nodes, cols, np, nc, nv);
     }
 
     /** Worker {@code w}'s marker array of length n, filled with -1 when first made. */

@@ -71,7 +71,7 @@ record TentativeProlongator(CsrMatrix t, double[][] coarse) {
                 coarse[coarseOf[a]] = norm[a];
             }
         }
-        return new TentativeProlongator(CsrMatrix.of(n, coarseCount, rowPtr, colIdx, values), new double[][] {coarse});
+        return new TentativeProlongator(CsrMatrix.adopt(n, coarseCount, rowPtr, colIdx, values), new double[][] {coarse});
     }
 
     /** Several vectors: modified Gram-Schmidt per aggregate. */
@@ -190,6 +190,6 @@ record TentativeProlongator(CsrMatrix t, double[][] coarse) {
                 row++;
             }
         }
-        return new TentativeProlongator(CsrMatrix.of(n, coarseCount, rowPtr, colIdx, values), coarse);
+        return new TentativeProlongator(CsrMatrix.adopt(n, coarseCount, rowPtr, colIdx, values), coarse);
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -75,6 +76,17 @@ class CsrMatrixTest {
         assertThrows(IllegalArgumentException.class,
                 () -> CsrMatrix.of(2, 2, new int[] {0, 1, 1}, new int[] {0, 0}, new double[] {1, 2}));
         assertThrows(IndexOutOfBoundsException.class, () -> CsrMatrix.builder(2, 2).add(2, 0, 1));
+    }
+
+    @Test
+    void adoptValidatesWithoutCopying() {
+        double[] v = {7};
+        CsrMatrix a = CsrMatrix.adopt(1, 1, new int[] {0, 1}, new int[] {0}, v);
+        assertSame(v, a.values());
+        IllegalArgumentException unsorted = assertThrows(IllegalArgumentException.class,
+                () -> CsrMatrix.adopt(2, 3, new int[] {0, 1, 3}, new int[] {0, 2, 1}, new double[] {1, 2, 3}));
+        assertTrue(unsorted.getMessage().contains("row 1"), unsorted.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> CsrMatrix.adopt(1, 1, null, new int[] {0}, v));
     }
 
     @Test
