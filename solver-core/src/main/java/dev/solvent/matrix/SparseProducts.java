@@ -193,7 +193,11 @@ public final class SparseProducts {
                     new double[][] {m.values()});
         }
 
-        /** The blocks copied into one CSR matrix, each block by one thread. */
+        /**
+         * The blocks copied into one CSR matrix, each block by one thread, which lets go of the
+         * block once it is copied (the blocks are not used again), so that the copy and the blocks
+         * need not all be held at once.
+         */
         CsrMatrix concatenated(ParallelRows par) {
             int blockRows = (int) Math.min(1L << shift, Integer.MAX_VALUE);
             int[] crp = new int[rows + 1];
@@ -211,6 +215,8 @@ public final class SparseProducts {
                 int blk = lo / blockRows;
                 System.arraycopy(idx[blk], 0, cci, crp[lo], idx[blk].length);
                 System.arraycopy(val[blk], 0, cv, crp[lo], val[blk].length);
+                idx[blk] = null;
+                val[blk] = null;
             });
             return new CsrMatrix(rows, cols, crp, cci, cv, true);
         }
