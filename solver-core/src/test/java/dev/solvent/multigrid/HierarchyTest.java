@@ -92,9 +92,10 @@ class HierarchyTest {
                 assertEquals(s, p[i][j], 1e-14, "P(" + i + ", " + j + ")");
             }
         }
-        // rho(D^-1 A) of the 2D Laplacian is 1 + cos(pi / 31); the estimate is close and below.
+        // rho(D^-1 A) of the 2D Laplacian is 1 + cos(pi / 31); the estimate is below it, and the
+        // Chebyshev interval's upper end (1.1 rho by default) covers it.
         double exact = 1.0 + Math.cos(Math.PI / 31);
-        assertTrue(fine.rho <= exact * (1 + 1e-12) && fine.rho > 0.97 * exact, "rho " + fine.rho + " vs " + exact);
+        assertTrue(fine.rho <= exact * (1 + 1e-12) && 1.1 * fine.rho >= exact, "rho " + fine.rho + " vs " + exact);
     }
 
     @Test
