@@ -68,15 +68,13 @@ public final class AmgPreconditioner implements Preconditioner {
         return new Bound(a, backend, options);
     }
 
-    /** The assembled matrix of an operator the hierarchy can be built from. */
-    static CsrMatrix assembled(LinearOperator op, int threads) {
+    /** The assembled matrix of an operator the hierarchy can be built from (a stencil on the setup threads). */
+    static CsrMatrix assembled(LinearOperator op, ParallelRows par) {
         if (op instanceof CsrMatrix m) {
             return m;
         }
         if (op instanceof Stencil7Operator s) {
-            try (ParallelRows par = new ParallelRows(threads)) {
-                return s.toCsr(par);
-            }
+            return s.toCsr(par);
         }
         throw new IllegalArgumentException("amg needs an assembled matrix (CsrMatrix or a stencil), got "
                 + op.getClass().getSimpleName());
@@ -103,8 +101,9 @@ public final class AmgPreconditioner implements Preconditioner {
             this.backend = backend;
             this.options = options;
             this.source = a.source();
-            int threads = setupThreads(options, backend);
-            this.hierarchy = Hierarchy.build(assembled(a.source(), threads), options, threads);
+            try (ParallelRows par = new ParallelRows(setupThreads(options, backend))) {
+                this.hierarchy = Hierarchy.build(assembled(a.source(), par), options, par);
+            }
             if (hierarchy.failure == null) {
                 long t0 = System.nanoTime();
                 cycle = new MultigridCycle(hierarchy, a, backend);
@@ -119,8 +118,9 @@ public final class AmgPreconditioner implements Preconditioner {
                 throw new IllegalArgumentException("amg re-setup: the new operator is not a stencil on the same "
                         + s.nx() + " x " + s.ny() + " x " + s.nz() + " grid");
             }
-            int threads = setupThreads(options, backend);
-            hierarchy.resetup(assembled(next, threads), threads);
+            try (ParallelRows par = new ParallelRows(setupThreads(options, backend))) {
+                hierarchy.resetup(assembled(next, par), par);
+            }
             source = next;
             long t0 = System.nanoTime();
             if (hierarchy.failure != null) {

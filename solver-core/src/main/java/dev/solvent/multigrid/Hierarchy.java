@@ -103,6 +103,13 @@ final class Hierarchy {
      *                                  or the options' vectors or aggregates do not fit the matrix
      */
     static Hierarchy build(CsrMatrix a0, AmgOptions options, int threads) {
+        try (ParallelRows par = new ParallelRows(threads)) {
+            return build(a0, options, par);
+        }
+    }
+
+    /** {@link #build(CsrMatrix, AmgOptions, int)} on the caller's setup threads. */
+    static Hierarchy build(CsrMatrix a0, AmgOptions options, ParallelRows par) {
         Hierarchy h = new Hierarchy(options);
         int n = a0.rows();
         if (!a0.isSquare()) {
@@ -126,59 +133,58 @@ final class Hierarchy {
             h.failure = "amg: the matrix has a NaN or infinite entry";
             return h;
         }
-        try (ParallelRows par = new ParallelRows(threads)) {
-            h.nearNullSpace.add(b0);
-            Level fine = new Level();
-            fine.a = a0;
-            fine.blockSize = options.blockSize();
-            fine.diagonal = diagonal(a0, 0);
-            h.levels.add(fine);
-            h.recogniseNullSpace(par);
-            while (true) {
-                int l = h.levels.size() - 1;
-                Level level = h.levels.get(l);
-                int rows = level.a.rows();
-                if (rows <= options.coarseSize() || l == options.maxLevels() - 1) {
-                    break;
-                }
-                long t0 = System.nanoTime();
-                Aggregation agg;
-                if (l == 0 && given != null) {
-                    agg = given;
-                    level.aggregates = agg.ofNode();
-                } else {
-                    StrengthGraph s = StrengthGraph.of(level.a, level.blockSize, options.strengthThreshold(), par);
-                    long t1 = System.nanoTime();
-                    h.add("strength", t1 - t0);
-                    t0 = t1;
-                    agg = Aggregation.standard(s);
-                    level.aggregates = agg.ofUnknowns(level.blockSize);
-                }
-                level.aggregateCount = agg.count();
-                long t1 = System.nanoTime();
-                h.add("aggregation", t1 - t0);
-                if (agg.count() == 0) {
-                    break;
-                }
-                double[][] b = h.nearNullSpace.get(l);
-                TentativeProlongator tp = TentativeProlongator.build(level.aggregates, agg.count(), b);
-                long t2 = System.nanoTime();
-                h.add("tentative", t2 - t1);
-                if (tp.t().cols() >= rows) {
-                    break;
-                }
-                level.tentative = tp.t();
-                h.smoothAndProject(level, par, null, null);
-                Level next = new Level();
-                next.a = h.galerkin(level, par, null);
-                // A coarse node is an aggregate's k unknowns, unless QR dropped some somewhere.
-                next.blockSize = tp.t().cols() == (long) b.length * agg.count() ? b.length : 1;
-                next.diagonal = diagonal(next.a, l + 1);
-                h.levels.add(next);
-                h.nearNullSpace.add(tp.coarse());
+        h.nearNullSpace.add(b0);
+        Level fine = new Level();
+        fine.a = a0;
+        fine.blockSize = options.blockSize();
+        fine.diagonal = diagonal(a0, 0);
+        h.levels.add(fine);
+        h.recogniseNullSpace(par);
+        while (true) {
+            int l = h.levels.size() - 1;
+            Level level = h.levels.get(l);
+            int rows = level.a.rows();
+            if (rows <= options.coarseSize() || l == options.maxLevels() - 1) {
+                break;
             }
-            h.finishCoarsest(par);
+            long t0 = System.nanoTime();
+            Aggregation agg;
+            if (l == 0 && given != null) {
+                agg = given;
+                level.aggregates = agg.ofNode();
+            } else {
+                StrengthGraph s = StrengthGraph.of(level.a, level.diagonal, level.blockSize, options.strengthThreshold(),
+                        par);
+                long t1 = System.nanoTime();
+                h.add("strength", t1 - t0);
+                t0 = t1;
+                agg = Aggregation.standard(s);
+                level.aggregates = agg.ofUnknowns(level.blockSize);
+            }
+            level.aggregateCount = agg.count();
+            long t1 = System.nanoTime();
+            h.add("aggregation", t1 - t0);
+            if (agg.count() == 0) {
+                break;
+            }
+            double[][] b = h.nearNullSpace.get(l);
+            TentativeProlongator tp = TentativeProlongator.build(level.aggregates, agg.count(), b);
+            long t2 = System.nanoTime();
+            h.add("tentative", t2 - t1);
+            if (tp.t().cols() >= rows) {
+                break;
+            }
+            level.tentative = tp.t();
+            h.smoothAndProject(level, par, null, null);
+            Level next = new Level();
+            next.a = h.galerkin(level, par, null);
+            // A coarse node is an aggregate's k unknowns, unless QR dropped some somewhere.
+            next.blockSize = tp.t().cols() == (long) b.length * agg.count() ? b.length : 1;
+            next.diagonal = diagonal(next.a, l + 1);
+            h.levels.add(next);
+            h.nearNullSpace.add(tp.coarse());
         }
+        h.finishCoarsest(par);
         return h;
     }
 
@@ -190,6 +196,13 @@ final class Hierarchy {
      *                                  negative diagonal
      */
     void resetup(CsrMatrix a0, int threads) {
+        try (ParallelRows par = new ParallelRows(threads)) {
+            resetup(a0, par);
+        }
+    }
+
+    /** {@link #resetup(CsrMatrix, int)} on the caller's setup threads. */
+    void resetup(CsrMatrix a0, ParallelRows par) {
         CsrMatrix old = levels.get(0).a;
         requireSamePattern(old, a0);
         boolean finite = a0.isFinite();
@@ -202,20 +215,18 @@ final class Hierarchy {
             failure = "amg: the matrix has a NaN or infinite entry";
             return;
         }
-        try (ParallelRows par = new ParallelRows(threads)) {
-            Level fine = levels.get(0);
-            fine.a = a0;
-            fine.diagonal = fineDiagonal;
-            recogniseNullSpace(par);
-            for (int l = 0; l < levels.size() - 1; l++) {
-                Level level = levels.get(l);
-                Level next = levels.get(l + 1);
-                smoothAndProject(level, par, level.p, level.r);
-                next.a = galerkin(level, par, next.a);
-                next.diagonal = diagonal(next.a, l + 1);
-            }
-            finishCoarsest(par);
+        Level fine = levels.get(0);
+        fine.a = a0;
+        fine.diagonal = fineDiagonal;
+        recogniseNullSpace(par);
+        for (int l = 0; l < levels.size() - 1; l++) {
+            Level level = levels.get(l);
+            Level next = levels.get(l + 1);
+            smoothAndProject(level, par, level.p, level.r);
+            next.a = galerkin(level, par, next.a);
+            next.diagonal = diagonal(next.a, l + 1);
         }
+        finishCoarsest(par);
         resetups++;
     }
 

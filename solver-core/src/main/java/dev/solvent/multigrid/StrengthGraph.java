@@ -27,36 +27,49 @@ record StrengthGraph(int nodes, int[] rowPtr, int[] colIdx) {
     /** Rows per parallel block of the setup loops. */
     static final int BLOCK = 2048;
 
-    /** The strength graph of {@code a} (amalgamated by {@code blockSize}) with threshold theta. */
-    static StrengthGraph of(CsrMatrix a, int blockSize, double theta, ParallelRows par) {
-        CsrMatrix m = blockSize == 1 ? a : amalgamate(a, blockSize, par);
-        return strong(m, theta, par);
+    /**
+     * The strength graph of {@code a} (amalgamated by {@code blockSize}) with threshold theta;
+     * {@code diagonal} is {@code a}'s diagonal, all positive (a level's, computed once), used as
+     * it is when {@code blockSize} is 1.
+     */
+    static StrengthGraph of(CsrMatrix a, double[] diagonal, int blockSize, double theta, ParallelRows par) {
+        if (blockSize == 1) {
+            if (diagonal.length != a.rows()) {
+                throw new IllegalArgumentException("a diagonal of " + diagonal.length + " entries for " + a.rows() + " rows");
+            }
+            return strong(a, diagonal, theta, par);
+        }
+        CsrMatrix m = amalgamate(a, blockSize, par);
+        return strong(m, absoluteDiagonal(m, par), theta, par);
     }
 
-    private static StrengthGraph strong(CsrMatrix a, double theta, ParallelRows par) {
-        int n = a.rows();
+    /** {@code |a_ii|}, 0 where the row has no diagonal entry. */
+    private static double[] absoluteDiagonal(CsrMatrix a, ParallelRows par) {
         int[] rp = a.rowPtr();
         int[] ci = a.colIdx();
         double[] v = a.values();
-        double[] diag = new double[n];
-        par.forEach(n, BLOCK, (w, lo, hi) -> {
+        double[] diag = new double[a.rows()];
+        par.forEach(a.rows(), BLOCK, (w, lo, hi) -> {
             for (int i = lo; i < hi; i++) {
                 int k = java.util.Arrays.binarySearch(ci, rp[i], rp[i + 1], i);
                 diag[i] = k >= 0 ? Math.abs(v[k]) : 0.0;
             }
         });
+        return diag;
+    }
+
+    /** The graph from the absolute diagonal {@code diag}. */
+    private static StrengthGraph strong(CsrMatrix a, double[] diag, double theta, ParallelRows par) {
+        int n = a.rows();
+        int[] rp = a.rowPtr();
+        int[] ci = a.colIdx();
+        double[] v = a.values();
         double theta2 = theta * theta;
         // Each row's count goes to sp[i + 1], then a prefix sum turns the counts into row pointers.
         int[] sp = new int[n + 1];
         par.forEach(n, BLOCK, (w, lo, hi) -> {
             for (int i = lo; i < hi; i++) {
-                int c = 0;
-                for (int k = rp[i]; k < rp[i + 1]; k++) {
-                    if (isStrong(i, ci[k], v[k], diag, theta2)) {
-                        c++;
-                    }
-                }
-                sp[i + 1] = c;
+                sp[i + 1] = strongRow(i, rp, ci, v, diag, theta2, null, 0);
             }
         });
         long total = 0;
@@ -67,19 +80,31 @@ record StrengthGraph(int nodes, int[] rowPtr, int[] colIdx) {
         int[] sc = new int[(int) total];
         par.forEach(n, BLOCK, (w, lo, hi) -> {
             for (int i = lo; i < hi; i++) {
-                int dst = sp[i];
-                for (int k = rp[i]; k < rp[i + 1]; k++) {
-                    if (isStrong(i, ci[k], v[k], diag, theta2)) {
-                        sc[dst++] = ci[k];
-                    }
-                }
+                strongRow(i, rp, ci, v, diag, theta2, sc, sp[i]);
             }
         });
         return new StrengthGraph(n, sp, sc);
     }
 
-    private static boolean isStrong(int i, int j, double aij, double[] diag, double theta2) {
-        return j != i && aij != 0.0 && aij * aij >= theta2 * (diag[i] * diag[j]);
+    /**
+     * The strong neighbours of row i: counted, and written from {@code out[at]} when {@code out}
+     * is given. A method per row, called for every row of every level, so that the JIT compiles it
+     * while a first small setup runs.
+     */
+    private static int strongRow(int i, int[] rp, int[] ci, double[] v, double[] diag, double theta2, int[] out, int at) {
+        int c = 0;
+        double di = diag[i];
+        for (int k = rp[i]; k < rp[i + 1]; k++) {
+            int j = ci[k];
+            double aij = v[k];
+            if (j != i && aij != 0.0 && aij * aij >= theta2 * (di * diag[j])) {
+                if (out != null) {
+                    out[at + c] = j;
+                }
+                c++;
+            }
+        }
+        return c;
     }
 
     /**

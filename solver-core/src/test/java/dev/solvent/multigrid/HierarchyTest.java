@@ -181,7 +181,7 @@ class HierarchyTest {
     @Test
     void standardAggregationCoversEveryConnectedNodeWithConnectedAggregates() {
         CsrMatrix a = Generators.poisson2d(40).matrix();
-        StrengthGraph g = StrengthGraph.of(a, 1, 0.02, new dev.solvent.matrix.ParallelRows(1));
+        StrengthGraph g = StrengthGraph.of(a, Hierarchy.diagonal(a, 0), 1, 0.02, new dev.solvent.matrix.ParallelRows(1));
         Aggregation agg = Aggregation.standard(g);
         int[] size = new int[agg.count()];
         for (int i = 0; i < a.rows(); i++) {
@@ -209,7 +209,7 @@ class HierarchyTest {
     void strengthThresholdDropsWeakCouplings() {
         // Anisotropic: x couplings 1, y couplings 0.001; diagonal 2.002.
         CsrMatrix a = Generators.anisotropic2d(10, 10, 0.001).matrix();
-        StrengthGraph g = StrengthGraph.of(a, 1, 0.25, new dev.solvent.matrix.ParallelRows(2));
+        StrengthGraph g = StrengthGraph.of(a, Hierarchy.diagonal(a, 0), 1, 0.25, new dev.solvent.matrix.ParallelRows(2));
         for (int i = 0; i < a.rows(); i++) {
             for (int k = g.rowPtr()[i]; k < g.rowPtr()[i + 1]; k++) {
                 assertEquals(i / 10, g.colIdx()[k] / 10, "only x neighbours are strong");
