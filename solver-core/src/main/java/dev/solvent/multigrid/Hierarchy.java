@@ -129,7 +129,8 @@ final class Hierarchy {
                     + n + " rows of the matrix");
         }
         Aggregation given = options.aggregates() == null ? null : Aggregation.validated(options.aggregates(), n);
-        if (!a0.isFinite()) {
+        FineScan scan = FineScan.of(a0, par);
+        if (!scan.finite()) {
             h.failure = "amg: the matrix has a NaN or infinite entry";
             return h;
         }
@@ -137,9 +138,9 @@ final class Hierarchy {
         Level fine = new Level();
         fine.a = a0;
         fine.blockSize = options.blockSize();
-        fine.diagonal = diagonal(a0, 0);
+        fine.diagonal = scan.diagonal();
         h.levels.add(fine);
-        h.recogniseNullSpace(par);
+        h.recogniseNullSpace(par, scan.normInf());
         while (true) {
             int l = h.levels.size() - 1;
             Level level = h.levels.get(l);
@@ -205,20 +206,19 @@ final class Hierarchy {
     void resetup(CsrMatrix a0, ParallelRows par) {
         CsrMatrix old = levels.get(0).a;
         requireSamePattern(old, a0);
-        boolean finite = a0.isFinite();
         // Checked before anything changes: a refused matrix leaves the hierarchy as it was.
-        double[] fineDiagonal = finite ? diagonal(a0, 0) : null;
+        FineScan scan = FineScan.of(a0, par);
         seconds.replaceAll((k, v) -> 0.0);
         failure = null;
         coarse = null;
-        if (!finite) {
+        if (!scan.finite()) {
             failure = "amg: the matrix has a NaN or infinite entry";
             return;
         }
         Level fine = levels.get(0);
         fine.a = a0;
-        fine.diagonal = fineDiagonal;
-        recogniseNullSpace(par);
+        fine.diagonal = scan.diagonal();
+        recogniseNullSpace(par, scan.normInf());
         for (int l = 0; l < levels.size() - 1; l++) {
             Level level = levels.get(l);
             Level next = levels.get(l + 1);
@@ -247,22 +247,14 @@ final class Hierarchy {
         add("coarseFactor", System.nanoTime() - t0);
     }
 
-    /** Which near-null-space vectors A annihilates, and an orthonormal basis of them. */
-    private void recogniseNullSpace(ParallelRows par) {
+    /** Which near-null-space vectors A annihilates ({@code normInf = ||A||_inf}), and an orthonormal basis of them. */
+    private void recogniseNullSpace(ParallelRows par, double normInf) {
         CsrMatrix a = levels.get(0).a;
         double[][] b = nearNullSpace.get(0);
         int[] rp = a.rowPtr();
         int[] ci = a.colIdx();
         double[] v = a.values();
-        double normA = 0.0;
-        for (int i = 0; i < a.rows(); i++) {
-            double row = 0.0;
-            for (int k = rp[i]; k < rp[i + 1]; k++) {
-                row += Math.abs(v[k]);
-            }
-            normA = Math.max(normA, row);
-        }
-        double scale = normA;
+        double scale = normInf;
         nullColumns = new boolean[b.length];
         List<double[]> basis = new ArrayList<>();
         for (int c = 0; c < b.length; c++) {
@@ -426,24 +418,101 @@ final class Hierarchy {
         double[] v = a.values();
         double[] d = new double[n];
         for (int i = 0; i < n; i++) {
-            int k = java.util.Arrays.binarySearch(ci, rp[i], rp[i + 1], i);
-            double aii = k >= 0 ? v[k] : 0.0;
+            double aii = diagonalEntry(i, rp, ci, v);
             if (!(aii > 0.0)) {
-                String where = l == 0 ? "row " + i : "row " + i + " of coarse level " + l;
-                if (rp[i] == rp[i + 1]) {
-                    throw new IllegalArgumentException("amg: " + where + " is empty: the matrix is singular there");
-                }
-                if (aii == 0.0) {
-                    throw new IllegalArgumentException("amg: " + where + " has a zero diagonal entry"
-                            + (l == 0 ? "" : " (the prolongator has an empty column)")
-                            + ": algebraic multigrid needs a symmetric positive (semi)definite matrix with a positive diagonal");
-                }
-                throw new IllegalArgumentException("amg: " + where + " has the diagonal entry " + aii
-                        + ": algebraic multigrid needs a symmetric positive (semi)definite matrix with a positive diagonal");
+                throw notPositive(a, l, i);
             }
             d[i] = aii;
         }
         return d;
+    }
+
+    /** {@code a_ii}, 0 where row i has no diagonal entry. */
+    private static double diagonalEntry(int i, int[] rp, int[] ci, double[] v) {
+        int k = java.util.Arrays.binarySearch(ci, rp[i], rp[i + 1], i);
+        return k >= 0 ? v[k] : 0.0;
+    }
+
+    /** The error for row i of level l, whose diagonal entry is missing, zero or negative. */
+    private static IllegalArgumentException notPositive(CsrMatrix a, int l, int i) {
+        int[] rp = a.rowPtr();
+        double aii = diagonalEntry(i, rp, a.colIdx(), a.values());
+        String where = l == 0 ? "row " + i : "row " + i + " of coarse level " + l;
+        if (rp[i] == rp[i + 1]) {
+            return new IllegalArgumentException("amg: " + where + " is empty: the matrix is singular there");
+        }
+        if (aii == 0.0) {
+            return new IllegalArgumentException("amg: " + where + " has a zero diagonal entry"
+                    + (l == 0 ? "" : " (the prolongator has an empty column)")
+                    + ": algebraic multigrid needs a symmetric positive (semi)definite matrix with a positive diagonal");
+        }
+        return new IllegalArgumentException("amg: " + where + " has the diagonal entry " + aii
+                + ": algebraic multigrid needs a symmetric positive (semi)definite matrix with a positive diagonal");
+    }
+
+    /**
+     * One parallel pass over the finest matrix: are all its entries finite, its diagonal (all
+     * positive), and {@code ||A||_inf = max_i sum_j |a_ij|} (the scale of the null-space test).
+     */
+    record FineScan(boolean finite, double[] diagonal, double normInf) {
+
+        /**
+         * @throws IllegalArgumentException when every entry is finite but a diagonal entry is
+         *                                  missing, zero or negative: the first such row, as
+         *                                  {@link #diagonal(CsrMatrix, int)} names it
+         */
+        static FineScan of(CsrMatrix a, ParallelRows par) {
+            int n = a.rows();
+            int[] rp = a.rowPtr();
+            int[] ci = a.colIdx();
+            double[] v = a.values();
+            double[] d = new double[n];
+            int blocks = Math.max(1, (n + BLOCK - 1) / BLOCK);
+            double[] norms = new double[blocks];
+            int[] firstBad = new int[blocks];
+            boolean[] infinite = new boolean[blocks];
+            par.forEach(n, BLOCK, (w, lo, hi) -> {
+                int blk = lo / BLOCK;
+                int bad = -1;
+                double norm = 0.0;
+                boolean finite = true;
+                for (int i = lo; i < hi; i++) {
+                    double row = 0.0;
+                    for (int k = rp[i]; k < rp[i + 1]; k++) {
+                        row += Math.abs(v[k]);
+                    }
+                    if (!Double.isFinite(row)) {
+                        // A NaN or infinity, or finite entries whose sum overflows: look at each.
+                        for (int k = rp[i]; k < rp[i + 1]; k++) {
+                            finite &= Double.isFinite(v[k]);
+                        }
+                    }
+                    norm = Math.max(norm, row);
+                    double aii = diagonalEntry(i, rp, ci, v);
+                    if (!(aii > 0.0) && bad < 0) {
+                        bad = i;
+                    }
+                    d[i] = aii;
+                }
+                norms[blk] = norm;
+                firstBad[blk] = bad;
+                infinite[blk] = !finite;
+            });
+            double normInf = 0.0;
+            boolean finite = true;
+            int bad = -1;
+            for (int b = 0; b < blocks; b++) {
+                normInf = Math.max(normInf, norms[b]);
+                finite &= !infinite[b];
+                if (bad < 0 && firstBad[b] >= 0) {
+                    bad = firstBad[b];
+                }
+            }
+            if (finite && bad >= 0) {
+                throw notPositive(a, 0, bad);
+            }
+            return new FineScan(finite, d, normInf);
+        }
     }
 
     /** @throws IllegalArgumentException unless {@code b} has {@code a}'s size and pattern */

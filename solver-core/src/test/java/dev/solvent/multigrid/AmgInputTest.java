@@ -69,6 +69,41 @@ class AmgInputTest {
     }
 
     @Test
+    void theFirstBadDiagonalIsNamedWhateverTheSetupThreads() {
+        // 100^2 rows: the finest level is scanned in parallel blocks of 2048 rows; the bad rows lie
+        // in different blocks, and the lowest must be named for any number of threads.
+        CsrMatrix p = Generators.poisson2d(100).matrix();
+        double[] v = p.values().clone();
+        for (int row : new int[] {9001, 4500, 6200}) {
+            int k = java.util.Arrays.binarySearch(p.colIdx(), p.rowPtr()[row], p.rowPtr()[row + 1], row);
+            v[k] = row == 4500 ? -3.0 : 0.0;
+        }
+        CsrMatrix a = CsrMatrix.of(p.rows(), p.cols(), p.rowPtr(), p.colIdx(), v);
+        for (int threads = 1; threads <= 3; threads++) {
+            final int t = threads;
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Hierarchy.build(a, AmgOptions.defaults(), t));
+            assertTrue(e.getMessage().contains("row 4500 has the diagonal entry -3.0"), t + " threads: " + e.getMessage());
+        }
+        // A NaN anywhere is the reason even where a diagonal is bad too (no exception).
+        double[] nan = v.clone();
+        nan[nan.length - 1] = Double.NaN;
+        Hierarchy h = Hierarchy.build(CsrMatrix.of(p.rows(), p.cols(), p.rowPtr(), p.colIdx(), nan), AmgOptions.defaults(), 2);
+        assertTrue(h.failure.contains("NaN or infinite"), h.failure);
+    }
+
+    @Test
+    void finiteEntriesWhoseRowSumOverflowsAreNotCalledInfinite() {
+        // Entries near the largest double: every one finite, their absolute row sums not.
+        CsrMatrix a = CsrMatrix.of(2, 2, new int[] {0, 2, 4}, new int[] {0, 1, 0, 1},
+                new double[] {1.5e308, -1e308, -1e308, 1.5e308});
+        Hierarchy h = Hierarchy.build(a, AmgOptions.defaults(), 1);
+        // (The dense coarse factor of such a matrix may overflow: that is a reason of its own.)
+        assertTrue(h.failure == null || !h.failure.contains("NaN or infinite entry"), h.failure);
+        assertEquals(1, h.size(), "the 2 x 2 matrix is its own coarsest level");
+    }
+
+    @Test
     void nonFiniteMatrixIsAReasonNotANan() {
         CsrMatrix good = Generators.poisson2d(6).matrix();
         double[] v = good.values().clone();
