@@ -242,7 +242,7 @@ final class Hierarchy {
             }
         } else {
             coarse = null;
-            c.rho = SpectralRadius.ofJacobi(c.a, c.diagonal, spectralGap(), par);
+            c.rho = SpectralRadius.ofJacobi(c.a, c.diagonal, SpectralRadius.GERSHGORIN_GAP, par);
         }
         add("coarseFactor", System.nanoTime() - t0);
     }
@@ -329,24 +329,13 @@ final class Hierarchy {
     }
 
     /**
-     * How far below {@code lambda_max(D^-1 A)} a level's estimate may stay once Gershgorin
-     * certifies it ({@link SpectralRadius}): the Chebyshev safety factor's margin, so that the
-     * smoother's interval {@code [.., upper rho]} still covers the spectrum, and at most 10 per
-     * cent, so that the prolongator's {@code omega lambda_max} stays within 1.1 times the damping
-     * the options ask for (1.47 for the default 4/3).
-     */
-    private double spectralGap() {
-        return Math.min(options.chebyshevUpper() - 1.0, 0.1);
-    }
-
-    /**
      * rho(D^-1 A), then {@code P = (I - omega D^-1 A) T} (numerically on {@code pattern} when given),
      * and {@code R = P^T} (through {@code transposed}'s position map when given).
      */
     private void smoothAndProject(Level level, ParallelRows par, CsrMatrix pattern, SparseProducts.Transposed transposed) {
         long t0 = System.nanoTime();
         CsrMatrix a = level.a;
-        level.rho = SpectralRadius.ofJacobi(a, level.diagonal, spectralGap(), par);
+        level.rho = SpectralRadius.ofJacobi(a, level.diagonal, SpectralRadius.GERSHGORIN_GAP, par);
         level.p = smoothedProlongator(a, level.diagonal, options.prolongatorDamping() / level.rho, level.tentative,
                 pattern, par);
         add("smoothing", System.nanoTime() - t0);

@@ -25,15 +25,22 @@ import dev.solvent.matrix.ParallelRows;
  * {@code sum_{j != i} |a_ij| / a_ii}) bound {@code lambda_max <= g = max_i sum_j |a_ij| / a_ii},
  * and every Ritz value {@code theta} lies below {@code lambda_max}. The first step's pass over A
  * computes g as well, and Lanczos stops as soon as {@code (1 + gap) theta >= g}: then
- * {@code theta <= lambda_max <= (1 + gap) theta}, which is all a caller whose safety factor is
- * {@code 1 + gap} needs. On M-matrices such as the Laplacians g is nearly sharp (2 against
- * {@code 1 + cos(pi h)}) and half the steps are saved; where g is loose (positive off-diagonal
- * entries, the coarse Galerkin operators) the ten steps run as before.
+ * {@code lambda_max <= g <= (1 + gap) lambda_max}, and g is returned, an upper bound within the
+ * gap. On M-matrices such as the Laplacians g is nearly sharp (2 against {@code 1 + cos(pi h)})
+ * and half the steps are saved; where g is loose (positive off-diagonal entries, the coarse
+ * Galerkin operators) the ten steps run and the Ritz value is returned, as before.
  */
 final class SpectralRadius {
 
     /** Lanczos steps. */
     static final int STEPS = 10;
+
+    /**
+     * How far above {@code lambda_max} the Gershgorin bound may lie to be taken for it: the
+     * prolongator's {@code omega = damping / rho} is then at most 10 per cent below its aim, and
+     * the Chebyshev interval {@code [.., upper rho]} still covers the spectrum.
+     */
+    static final double GERSHGORIN_GAP = 0.1;
 
     private static final int BLOCK = 2048;
 
@@ -49,9 +56,9 @@ final class SpectralRadius {
     }
 
     /**
-     * The estimate of {@code rho(D^-1 A)}, stopped early once the Gershgorin bound certifies
-     * {@code estimate <= lambda_max <= (1 + gap) estimate} (see the class comment); a gap of 0
-     * runs every step.
+     * The estimate of {@code rho(D^-1 A)}: the Gershgorin bound g once a Ritz value certifies
+     * {@code g <= (1 + gap) lambda_max} (see the class comment), else the largest Ritz value of
+     * the ten steps; a gap of 0 runs every step.
      */
     static double ofJacobi(CsrMatrix a, double[] diagonal, double gap, ParallelRows par) {
         int n = a.rows();
@@ -146,8 +153,8 @@ final class SpectralRadius {
             if (!(bj > 1e-12 * Math.abs(aj)) || !Double.isFinite(bj)) {
                 break;
             }
-            if (gap > 0.0 && j + 1 < steps && (1.0 + gap) * largestEigenvalue(alpha, beta, m) >= gershgorin) {
-                break;
+            if (gap > 0.0 && (1.0 + gap) * largestEigenvalue(alpha, beta, m) >= gershgorin) {
+                return gershgorin;
             }
             // v_{j+1} = (w - alpha_j v_j) / beta_j, written over w; v_j becomes the previous vector.
             double inv = 1.0 / bj;
