@@ -254,7 +254,6 @@ final class Hierarchy {
         int[] rp = a.rowPtr();
         int[] ci = a.colIdx();
         double[] v = a.values();
-        double scale = normInf;
         nullColumns = new boolean[b.length];
         List<double[]> basis = new ArrayList<>();
         for (int c = 0; c < b.length; c++) {
@@ -277,7 +276,7 @@ final class Hierarchy {
                 }
                 return s;
             }));
-            nullColumns[c] = norm > 0.0 && ab <= NULL_TOLERANCE * scale * norm;
+            nullColumns[c] = norm > 0.0 && ab <= NULL_TOLERANCE * normInf * norm;
             if (nullColumns[c]) {
                 basis.add(bc);
             }
@@ -417,7 +416,7 @@ final class Hierarchy {
     }
 
     /** {@code a_ii}, 0 where row i has no diagonal entry. */
-    private static double diagonalEntry(int i, int[] rp, int[] ci, double[] v) {
+    static double diagonalEntry(int i, int[] rp, int[] ci, double[] v) {
         int k = java.util.Arrays.binarySearch(ci, rp[i], rp[i + 1], i);
         return k >= 0 ? v[k] : 0.0;
     }
@@ -448,7 +447,7 @@ final class Hierarchy {
         /**
          * @throws IllegalArgumentException when every entry is finite but a diagonal entry is
          *                                  missing, zero or negative: the first such row, as
-         *                                  {@link #diagonal(CsrMatrix, int)} names it
+         *                                  {@link Hierarchy#diagonal(CsrMatrix, int)} names it
          */
         static FineScan of(CsrMatrix a, ParallelRows par) {
             int n = a.rows();

@@ -48,15 +48,8 @@ final class SpectralRadius {
     }
 
     /**
-     * The estimate of {@code rho(D^-1 A)} for {@code diagonal = diag(A)} (all positive), by the
-     * full ten steps.
-     */
-    static double ofJacobi(CsrMatrix a, double[] diagonal, ParallelRows par) {
-        return ofJacobi(a, diagonal, 0.0, par);
-    }
-
-    /**
-     * The estimate of {@code rho(D^-1 A)}: the Gershgorin bound g once a Ritz value certifies
+     * The estimate of {@code rho(D^-1 A)} for {@code diagonal = diag(A)} (all positive): the
+     * Gershgorin bound g once a Ritz value certifies
      * {@code g <= (1 + gap) lambda_max} (see the class comment), else the largest Ritz value of
      * the ten steps; a gap of 0 runs every step.
      */

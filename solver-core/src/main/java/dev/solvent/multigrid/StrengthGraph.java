@@ -51,8 +51,7 @@ record StrengthGraph(int nodes, int[] rowPtr, int[] colIdx) {
         double[] diag = new double[a.rows()];
         par.forEach(a.rows(), BLOCK, (w, lo, hi) -> {
             for (int i = lo; i < hi; i++) {
-                int k = java.util.Arrays.binarySearch(ci, rp[i], rp[i + 1], i);
-                diag[i] = k >= 0 ? Math.abs(v[k]) : 0.0;
+                diag[i] = Math.abs(Hierarchy.diagonalEntry(i, rp, ci, v));
             }
         });
         return diag;
