@@ -152,7 +152,7 @@ public final class AmgPreconditioner implements Preconditioner {
             r.put("levels", hierarchy.levelTable());
             r.put("operatorComplexity", round(hierarchy.operatorComplexity()));
             r.put("gridComplexity", round(hierarchy.gridComplexity()));
-            r.put("coarseSolve", hierarchy.coarse != null ? "dense Cholesky" : "smoother (too large to factor)");
+            r.put("coarseSolve", coarseSolve());
             r.put("nullSpaceProjected", hierarchy.fineNullBasis.length > 0);
             Map<String, Object> seconds = new LinkedHashMap<>(hierarchy.seconds);
             seconds.put("upload", uploadSeconds);
@@ -161,6 +161,16 @@ public final class AmgPreconditioner implements Preconditioner {
                 r.put("resetups", hierarchy.resetups);
             }
             return java.util.Collections.unmodifiableMap(r);
+        }
+
+        /** How the coarsest level is solved, or why it is not. */
+        private String coarseSolve() {
+            if (hierarchy.coarse != null) {
+                return "dense Cholesky";
+            }
+            int rows = hierarchy.coarsest().a.rows();
+            return rows > AmgOptions.MAX_COARSE_SIZE ? "smoother (" + rows + " rows: too large to factor)"
+                    : "none: the dense Cholesky factorisation failed (see failure)";
         }
 
         private static double round(double x) {

@@ -104,6 +104,23 @@ class AmgInputTest {
     }
 
     @Test
+    void indefiniteCoarsestMatrixIsAReasonAndTheReportSaysWhy() {
+        // Symmetric with a positive diagonal, but indefinite: [[1, 2], [2, 1]] has eigenvalues 3 and -1.
+        CsrMatrix a = CsrMatrix.of(2, 2, new int[] {0, 2, 4}, new int[] {0, 1, 0, 1}, new double[] {1, 2, 2, 1});
+        try (Backend be = new ReferenceBackend();
+             BoundSolver s = Solvers.create("cg", "amg", OPTIONS).setup(a, be)) {
+            double[] x = new double[2];
+            SolveResult r = s.solve(new double[] {1, 1}, x);
+            assertEquals(ConvergedReason.DIVERGED_PRECONDITIONER_FAILED, r.reason(), r.toString());
+            assertTrue(r.message().contains("not positive definite"), r.message());
+            @SuppressWarnings("unchecked")
+            java.util.Map<String, Object> pc = (java.util.Map<String, Object>) s.setupReport().get("preconditioner");
+            assertEquals("none: the dense Cholesky factorisation failed (see failure)", pc.get("coarseSolve"));
+            assertTrue(pc.get("failure").toString().contains("not positive definite"), pc.toString());
+        }
+    }
+
+    @Test
     void nonFiniteMatrixIsAReasonNotANan() {
         CsrMatrix good = Generators.poisson2d(6).matrix();
         double[] v = good.values().clone();
