@@ -140,6 +140,28 @@ public final class AmgPreconditioner implements Preconditioner {
             return hierarchy.failure;
         }
 
+        /**
+         * Why {@code A x = b} has no solution within {@code tolerance}: b's component along the
+         * recognised null space exceeds it (null space orthogonal to the range, A being symmetric,
+         * so no x reduces {@code ||b - A x||} below that component); null otherwise.
+         */
+        String inconsistency(Vector b, double tolerance) {
+            if (cycle == null) {
+                return null;
+            }
+            double component = cycle.nullSpaceComponent(b);
+            if (!(component > tolerance)) {
+                return null;
+            }
+            double bNorm = Math.sqrt(backend.dot(b, b));
+            boolean constant = options.nearNullSpace() == null;
+            return String.format(java.util.Locale.ROOT, "the right-hand side has a component of %.3e ||b|| along the null "
+                    + "space of the matrix (%s), above the tolerance %.3e ||b||: no x makes ||b - A x|| smaller, so "
+                    + "A x = b has no solution; %s and solve again", component / bNorm,
+                    constant ? "the constant vector: a pure-Neumann problem" : "near-null-space vectors the matrix annihilates",
+                    tolerance / bNorm, constant ? "subtract the mean of b from each entry" : "project that component out of b");
+        }
+
         Map<String, Object> report() {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("method", "smoothed aggregation " + options.describe());
@@ -204,6 +226,11 @@ public final class AmgPreconditioner implements Preconditioner {
         @Override
         public String failure() {
             return mg.failure();
+        }
+
+        @Override
+        public String inconsistency(Vector b, double tolerance) {
+            return mg.inconsistency(b, tolerance);
         }
 
         @Override

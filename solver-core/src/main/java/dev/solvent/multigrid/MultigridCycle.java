@@ -242,6 +242,16 @@ final class MultigridCycle implements AutoCloseable {
         }
     }
 
+    /** {@code ||U^T v||}: the norm of v's component along the recognised null space (0 without one). */
+    double nullSpaceComponent(Vector v) {
+        double s = 0.0;
+        for (Vector u : nullBasis) {
+            double d = backend.dot(u, v);
+            s += d * d;
+        }
+        return Math.sqrt(s);
+    }
+
     /** {@code v -= U (U^T v)}, the basis orthonormal. */
     private void project(Vector v) {
         for (Vector u : nullBasis) {

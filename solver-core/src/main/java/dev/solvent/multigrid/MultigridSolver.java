@@ -94,6 +94,10 @@ public final class MultigridSolver implements IterativeSolver {
                 return new Outcome(ConvergedReason.DIVERGED_PRECONDITIONER_FAILED, 0, mg.failure());
             }
             double threshold = history.threshold();
+            String inconsistent = mg.inconsistency(b, threshold);
+            if (inconsistent != null) {
+                return new Outcome(ConvergedReason.DIVERGED_INCONSISTENT_RHS, 0, inconsistent);
+            }
             for (int k = 1; k <= options.maxIterations(); k++) {
                 mg.cycle.iterate(b, x);
                 double rNorm = Math.sqrt(backend.residual(a, b, x, r));

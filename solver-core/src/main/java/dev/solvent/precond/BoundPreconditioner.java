@@ -18,6 +18,17 @@ public interface BoundPreconditioner extends AutoCloseable {
     }
 
     /**
+     * Why {@code A x = b} has no solution within {@code tolerance} (a residual norm), as far as
+     * this preconditioner knows, or null: b has a component larger than the tolerance along a
+     * null space of A that the preconditioner recognised (no x makes {@code ||b - A x||} smaller
+     * than that component). A solver reports this as {@code DIVERGED_INCONSISTENT_RHS} instead of
+     * iterating. Null by default.
+     */
+    default String inconsistency(Vector b, double tolerance) {
+        return null;
+    }
+
+    /**
      * What setup built, for reports and logs: named values in a stable order (a multigrid
      * hierarchy's levels and complexities, the diagonal shift an incomplete factorisation needed).
      * Values are strings, numbers, booleans, or lists and maps of those. Empty by default.

@@ -141,6 +141,10 @@ public final class ConjugateGradient implements IterativeSolver {
                 return new Outcome(ConvergedReason.DIVERGED_PRECONDITIONER_FAILED, 0, pc.failure());
             }
             double threshold = history.threshold();
+            String inconsistent = pc == null ? null : pc.inconsistency(b, threshold);
+            if (inconsistent != null) {
+                return new Outcome(ConvergedReason.DIVERGED_INCONSISTENT_RHS, 0, inconsistent);
+            }
             int restarts = 0;
             double rz = precondition(rr);
             backend.copy(z, p);

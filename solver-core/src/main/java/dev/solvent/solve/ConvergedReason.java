@@ -39,6 +39,14 @@ public enum ConvergedReason {
      */
     DIVERGED_STAGNATION(false),
     /**
+     * The right-hand side has a component along a null space of A, known to the preconditioner
+     * (the constant that AMG recognises on a pure-Neumann problem), larger than the tolerance:
+     * no x brings {@code ||b - A x||} below it, so the solve stops before iterating (x is the
+     * initial guess).
+     * The message gives the component and how to remove it.
+     */
+    DIVERGED_INCONSISTENT_RHS(false),
+    /**
      * The solving thread was interrupted ({@link Thread#interrupt()}); the solve stopped after the
      * iteration in progress, x holds that iterate, and the thread's interrupt status is left set.
      */

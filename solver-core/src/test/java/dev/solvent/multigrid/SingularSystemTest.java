@@ -28,6 +28,52 @@ import org.junit.jupiter.api.Timeout;
 class SingularSystemTest {
 
     @Test
+    void inconsistentRightHandSideIsAReasonBeforeAnyIteration() {
+        Problem closed = FluidGrid.smokeBox(12, false).pressureProblem(null);
+        SolverOptions options = SolverOptions.defaults().withRtol(1e-8).withMaxIterations(200)
+                .withNonzeroInitialGuess(true);
+        AmgOptions amg = AmgOptions.defaults().withCoarseSize(40);
+        int n = closed.size();
+        double[] consistent = closed.rhs();
+        double bNorm = 0.0;
+        for (double v : consistent) {
+            bNorm += v * v;
+        }
+        bNorm = Math.sqrt(bNorm);
+        try (Backend be = Backends.cpu(2)) {
+            for (String solver : new String[] {"cg", "amg"}) {
+                String pc = solver.equals("cg") ? "amg" : "none";
+                try (BoundSolver s = Solvers.create(solver, pc, options, amg).setup(closed.matrix(), be)) {
+                    // A constant of norm 1e-3 ||b||: five orders above the tolerance, no solution.
+                    double[] b = consistent.clone();
+                    for (int i = 0; i < n; i++) {
+                        b[i] += 1e-3 * bNorm / Math.sqrt(n);
+                    }
+                    double[] x = new double[n];
+                    java.util.Arrays.fill(x, 0.25);
+                    SolveResult r = s.solve(b, x);
+                    assertEquals(ConvergedReason.DIVERGED_INCONSISTENT_RHS, r.reason(), solver + ": " + r);
+                    assertEquals(0, r.iterations(), solver);
+                    assertTrue(r.message().contains("subtract the mean of b"), r.message());
+                    assertTrue(r.message().contains("1.000e-03 ||b||"), r.message());
+                    for (double xi : x) {
+                        assertEquals(0.25, xi, 0.0, solver + ": the initial guess is kept");
+                    }
+                    // A constant below the tolerance: the solve goes on and converges.
+                    double[] c = consistent.clone();
+                    for (int i = 0; i < n; i++) {
+                        c[i] += 1e-11 * bNorm / Math.sqrt(n);
+                    }
+                    double[] y = new double[n];
+                    SolveResult ok = s.solve(c, y);
+                    assertEquals(ConvergedReason.CONVERGED_RTOL, ok.reason(), solver + ": " + ok);
+                    assertTrue(Residuals.relative(closed.matrix(), y, c) <= 1e-8, solver);
+                }
+            }
+        }
+    }
+
+    @Test
     void closedBoxConvergesWithTheNullSpaceProjectedOut() {
         Problem closed = FluidGrid.smokeBox(24, false).pressureProblem(null);
         Problem open = FluidGrid.smokeBox(24, true).pressureProblem(null);
