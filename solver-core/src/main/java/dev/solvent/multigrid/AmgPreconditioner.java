@@ -109,6 +109,14 @@ public final class AmgPreconditioner implements Preconditioner {
                 cycle = new MultigridCycle(hierarchy, a, backend);
                 uploadSeconds = (System.nanoTime() - t0) * 1e-9;
             }
+            releaseAssembled();
+        }
+
+        /** A stencil's assembled matrix was made for setup alone: the cycle applies the stencil. */
+        private void releaseAssembled() {
+            if (source instanceof Stencil7Operator) {
+                hierarchy.releaseFinestMatrix();
+            }
         }
 
         void resetup(BoundOperator a) {
@@ -134,6 +142,7 @@ public final class AmgPreconditioner implements Preconditioner {
                 cycle.bind(a);
             }
             uploadSeconds = (System.nanoTime() - t0) * 1e-9;
+            releaseAssembled();
         }
 
         String failure() {
@@ -190,7 +199,7 @@ public final class AmgPreconditioner implements Preconditioner {
             if (hierarchy.coarse != null) {
                 return "dense Cholesky";
             }
-            int rows = hierarchy.coarsest().a.rows();
+            int rows = hierarchy.coarsest().rows;
             return rows > AmgOptions.MAX_COARSE_SIZE ? "smoother (" + rows + " rows: too large to factor)"
                     : "none: the dense Cholesky factorisation failed (see failure)";
         }

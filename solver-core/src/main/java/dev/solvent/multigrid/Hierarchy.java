@@ -44,7 +44,11 @@ final class Hierarchy {
 
     /** One level. All but the coarsest have aggregates, T, P and R. */
     static final class Level {
+        /** The level's matrix; on the finest level null once let go ({@link #releaseFinestMatrix}). */
         CsrMatrix a;
+        /** Rows and stored entries of {@code a}, kept for the report when a is let go. */
+        int rows;
+        long nonzeros;
         double[] diagonal;
         /** Estimate of the largest eigenvalue of D^-1 A (NaN where not needed). */
         double rho = Double.NaN;
@@ -59,6 +63,12 @@ final class Hierarchy {
 
         CsrMatrix restriction() {
             return r.transpose();
+        }
+
+        void setMatrix(CsrMatrix m) {
+            a = m;
+            rows = m.rows();
+            nonzeros = m.nnz();
         }
     }
 
@@ -86,6 +96,15 @@ final class Hierarchy {
 
     Level level(int l) {
         return levels.get(l);
+    }
+
+    /**
+     * Lets go of the finest level's assembled matrix once the cycle is bound: for a matrix-free
+     * operator (a stencil) the hierarchy assembled it for setup alone, and the cycle applies the
+     * operator itself; its rows and entry count stay for the report. A re-setup takes a new one.
+     */
+    void releaseFinestMatrix() {
+        levels.get(0).a = null;
     }
 
     int size() {
@@ -136,7 +155,7 @@ final class Hierarchy {
         }
         h.nearNullSpace.add(b0);
         Level fine = new Level();
-        fine.a = a0;
+        fine.setMatrix(a0);
         fine.blockSize = options.blockSize();
         fine.diagonal = scan.diagonal();
         h.levels.add(fine);
@@ -178,7 +197,7 @@ final class Hierarchy {
             level.tentative = tp.t();
             h.smoothAndProject(level, par, null, null);
             Level next = new Level();
-            next.a = h.galerkin(level, par, null);
+            next.setMatrix(h.galerkin(level, par, null));
             // A coarse node is an aggregate's k unknowns, unless QR dropped some somewhere.
             next.blockSize = tp.t().cols() == (long) b.length * agg.count() ? b.length : 1;
             next.diagonal = diagonal(next.a, l + 1);
@@ -204,8 +223,15 @@ final class Hierarchy {
 
     /** {@link #resetup(CsrMatrix, int)} on the caller's setup threads. */
     void resetup(CsrMatrix a0, ParallelRows par) {
-        CsrMatrix old = levels.get(0).a;
-        requireSamePattern(old, a0);
+        Level finest = levels.get(0);
+        if (finest.a != null) {
+            requireSamePattern(finest.a, a0);
+        } else if (a0.rows() != finest.rows || a0.cols() != finest.rows || a0.nnz() != finest.nonzeros) {
+            // The assembled matrix of a stencil was let go; the caller checked the grid.
+            throw new IllegalArgumentException("amg re-setup: the new matrix is " + a0.rows() + " x " + a0.cols()
+                    + " with " + a0.nnz() + " entries but the hierarchy was built for " + finest.rows + " x "
+                    + finest.rows + " with " + finest.nonzeros);
+        }
         // Checked before anything changes: a refused matrix leaves the hierarchy as it was.
         FineScan scan = FineScan.of(a0, par);
         seconds.replaceAll((k, v) -> 0.0);
@@ -216,14 +242,14 @@ final class Hierarchy {
             return;
         }
         Level fine = levels.get(0);
-        fine.a = a0;
+        fine.setMatrix(a0);
         fine.diagonal = scan.diagonal();
         recogniseNullSpace(par, scan.normInf());
         for (int l = 0; l < levels.size() - 1; l++) {
             Level level = levels.get(l);
             Level next = levels.get(l + 1);
             smoothAndProject(level, par, level.p, level.r);
-            next.a = galerkin(level, par, next.a);
+            next.setMatrix(galerkin(level, par, next.a));
             next.diagonal = diagonal(next.a, l + 1);
         }
         finishCoarsest(par);
@@ -521,17 +547,17 @@ final class Hierarchy {
     double operatorComplexity() {
         double total = 0.0;
         for (Level l : levels) {
-            total += l.a.nnz();
+            total += l.nonzeros;
         }
-        return total / Math.max(1, levels.get(0).a.nnz());
+        return total / Math.max(1, levels.get(0).nonzeros);
     }
 
     double gridComplexity() {
         double total = 0.0;
         for (Level l : levels) {
-            total += l.a.rows();
+            total += l.rows;
         }
-        return total / Math.max(1, levels.get(0).a.rows());
+        return total / Math.max(1, levels.get(0).rows);
     }
 
     /** Rows and nonzeros of each level, as the report lists them. */
@@ -541,9 +567,9 @@ final class Hierarchy {
             Level level = levels.get(l);
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("level", l);
-            row.put("rows", level.a.rows());
-            row.put("nonzeros", level.a.nnz());
-            row.put("nonzerosPerRow", Math.round(10.0 * level.a.nnz() / Math.max(1, level.a.rows())) / 10.0);
+            row.put("rows", level.rows);
+            row.put("nonzeros", level.nonzeros);
+            row.put("nonzerosPerRow", Math.round(10.0 * level.nonzeros / Math.max(1, level.rows)) / 10.0);
             out.add(row);
         }
         return out;

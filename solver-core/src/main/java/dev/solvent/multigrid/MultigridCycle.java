@@ -97,7 +97,7 @@ final class MultigridCycle implements AutoCloseable {
             }
             levels[l] = s;
         }
-        int nc = hierarchy.coarsest().a.rows();
+        int nc = hierarchy.coarsest().rows;
         coarseB = new double[nc];
         coarseX = new double[nc];
         bind(fine);
@@ -138,7 +138,7 @@ final class MultigridCycle implements AutoCloseable {
             nullBasis[c] = backend.upload(basis[c]);
         }
         if (basis.length > 0 && projected == null) {
-            projected = backend.allocate(hierarchy.level(0).a.rows());
+            projected = backend.allocate(hierarchy.level(0).rows);
         }
     }
 
