@@ -104,7 +104,9 @@ final class Hierarchy {
      * operator itself; its rows and entry count stay for the report. A re-setup takes a new one.
      */
     void releaseFinestMatrix() {
-        levels.get(0).a = null;
+        if (!levels.isEmpty()) {
+            levels.get(0).a = null;
+        }
     }
 
     int size() {

@@ -9,6 +9,7 @@ import dev.solvent.backend.ReferenceBackend;
 import dev.solvent.gen.Generators;
 import dev.solvent.matrix.CooBuilder;
 import dev.solvent.matrix.CsrMatrix;
+import dev.solvent.matrix.Stencil7Operator;
 import dev.solvent.solve.BoundSolver;
 import dev.solvent.solve.ConjugateGradient;
 import dev.solvent.solve.ConvergedReason;
@@ -117,6 +118,21 @@ class AmgInputTest {
             java.util.Map<String, Object> pc = (java.util.Map<String, Object>) s.setupReport().get("preconditioner");
             assertEquals("none: the dense Cholesky factorisation failed (see failure)", pc.get("coarseSolve"));
             assertTrue(pc.get("failure").toString().contains("not positive definite"), pc.toString());
+        }
+    }
+
+    @Test
+    void stencilWithANanCoefficientIsAReasonNotANan() {
+        Stencil7Operator bad = new Stencil7Operator(6, 5, 4, 6.0, -1.0, Double.NaN, -1.0);
+        double[] b = new double[bad.rows()];
+        java.util.Arrays.fill(b, 1.0);
+        try (Backend be = new ReferenceBackend()) {
+            for (String[] sp : new String[][] {{"cg", "amg"}, {"amg", "none"}}) {
+                try (BoundSolver s = Solvers.create(sp[0], sp[1], OPTIONS).setup(bad, be)) {
+                    SolveResult r = s.solve(b, new double[b.length]);
+                    assertEquals(ConvergedReason.DIVERGED_NAN, r.reason(), r.toString());
+                }
+            }
         }
     }
 
