@@ -92,7 +92,7 @@ public final class AmgPreconditioner implements Preconditioner {
     static final class Multigrid implements AutoCloseable {
         final Backend backend;
         final AmgOptions options;
-        final Hierarchy hierarchy;
+        Hierarchy hierarchy;
         MultigridCycle cycle;
         double uploadSeconds;
         LinearOperator source;
@@ -127,7 +127,13 @@ public final class AmgPreconditioner implements Preconditioner {
                         + s.nx() + " x " + s.ny() + " x " + s.nz() + " grid");
             }
             try (ParallelRows par = new ParallelRows(setupThreads(options, backend))) {
-                hierarchy.resetup(assembled(next, par), par);
+                if (hierarchy.size() == 0) {
+                    // The setup stopped before building a level (a NaN or infinite entry): there
+                    // is nothing to keep, so the new values get a full setup.
+                    hierarchy = Hierarchy.build(assembled(next, par), options, par);
+                } else {
+                    hierarchy.resetup(assembled(next, par), par);
+                }
             }
             source = next;
             long t0 = System.nanoTime();

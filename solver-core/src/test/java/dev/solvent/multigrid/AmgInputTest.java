@@ -122,6 +122,28 @@ class AmgInputTest {
     }
 
     @Test
+    void resetupAfterASetupStoppedByANanBuildsTheHierarchy() {
+        CsrMatrix good = Generators.poisson2d(6).matrix();
+        double[] v = good.values().clone();
+        v[11] = Double.NaN;
+        CsrMatrix bad = CsrMatrix.of(good.rows(), good.cols(), good.rowPtr(), good.colIdx(), v);
+        double[] b = new double[good.rows()];
+        java.util.Arrays.fill(b, 1.0);
+        try (Backend be = new ReferenceBackend()) {
+            for (String[] sp : new String[][] {{"cg", "amg"}, {"amg", "none"}}) {
+                try (BoundSolver s = Solvers.create(sp[0], sp[1], OPTIONS).setup(bad, be)) {
+                    assertEquals(ConvergedReason.DIVERGED_NAN, s.solve(b, new double[b.length]).reason());
+                    s.resetup(good);
+                    double[] x = new double[b.length];
+                    SolveResult r = s.solve(b, x);
+                    assertEquals(ConvergedReason.CONVERGED_RTOL, r.reason(), sp[0] + ": " + r);
+                    assertTrue(dev.solvent.Residuals.relative(good, x, b) <= OPTIONS.rtol(), sp[0]);
+                }
+            }
+        }
+    }
+
+    @Test
     void stencilWithANanCoefficientIsAReasonNotANan() {
         Stencil7Operator bad = new Stencil7Operator(6, 5, 4, 6.0, -1.0, Double.NaN, -1.0);
         double[] b = new double[bad.rows()];
