@@ -284,8 +284,17 @@ final class Hierarchy {
         double[] v = a.values();
         nullColumns = new boolean[b.length];
         List<double[]> basis = new ArrayList<>();
+        // The test ||A b|| <= tol ||A||_inf ||b|| is made on A scaled by 2^-ea and b by 2^-eb
+        // (exact), so that ||A||_inf and max |b_i| lie in [1, 2): squares of entries near 1e-300
+        // would underflow to zero and make any vector a null vector.
+        double fa = Math.scalb(1.0, -Math.getExponent(normInf));
         for (int c = 0; c < b.length; c++) {
             double[] bc = b[c];
+            double maxB = 0.0;
+            for (double x : bc) {
+                maxB = Math.max(maxB, Math.abs(x));
+            }
+            double fb = maxB > 0.0 && Double.isFinite(maxB) ? Math.scalb(1.0, -Math.getExponent(maxB)) : 1.0;
             double ab = Math.sqrt(par.sum(a.rows(), BLOCK, (lo, hi) -> {
                 double s = 0.0;
                 for (int i = lo; i < hi; i++) {
@@ -293,6 +302,7 @@ final class Hierarchy {
                     for (int k = rp[i]; k < rp[i + 1]; k++) {
                         row += v[k] * bc[ci[k]];
                     }
+                    row = row * fa * fb;
                     s += row * row;
                 }
                 return s;
@@ -300,11 +310,12 @@ final class Hierarchy {
             double norm = Math.sqrt(par.sum(a.rows(), BLOCK, (lo, hi) -> {
                 double s = 0.0;
                 for (int i = lo; i < hi; i++) {
-                    s += bc[i] * bc[i];
+                    double x = bc[i] * fb;
+                    s += x * x;
                 }
                 return s;
             }));
-            nullColumns[c] = norm > 0.0 && ab <= NULL_TOLERANCE * normInf * norm;
+            nullColumns[c] = norm > 0.0 && ab <= NULL_TOLERANCE * (normInf * fa) * norm;
             if (nullColumns[c]) {
                 basis.add(bc);
             }
@@ -454,6 +465,13 @@ final class Hierarchy {
         int[] rp = a.rowPtr();
         double aii = diagonalEntry(i, rp, a.colIdx(), a.values());
         String where = l == 0 ? "row " + i : "row " + i + " of coarse level " + l;
+        if (l > 0 && !Double.isFinite(aii)) {
+            // The finest level's entries are finite (checked first): the triple product overflowed.
+            return new IllegalArgumentException("amg: " + where + " has the diagonal entry " + aii + ": the Galerkin product"
+                    + " P^T A P left the double range, because the matrix's entries lie too close to its limits (near"
+                    + " 1e-308 or 1e308); scale the matrix towards 1 (by a power of two, exactly) and the right-hand side"
+                    + " with it");
+        }
         if (rp[i] == rp[i + 1]) {
             return new IllegalArgumentException("amg: " + where + " is empty: the matrix is singular there");
         }

@@ -144,6 +144,35 @@ class AmgInputTest {
     }
 
     @Test
+    void matricesNearTheLimitsOfTheDoubleRange() {
+        CsrMatrix p = Generators.poisson2d(40).matrix();
+        double[] b = new double[p.rows()];
+        java.util.Arrays.fill(b, 1.0);
+        // 1e-300: squares of its row sums underflow; the Dirichlet matrix is still not singular.
+        double[] small = p.values().clone();
+        for (int k = 0; k < small.length; k++) {
+            small[k] *= 1e-300;
+        }
+        CsrMatrix tiny = p.withValues(small);
+        try (Backend be = new ReferenceBackend();
+             BoundSolver s = Solvers.create("cg", "amg", OPTIONS).setup(tiny, be)) {
+            double[] x = new double[b.length];
+            SolveResult r = s.solve(b, x);
+            assertEquals(ConvergedReason.CONVERGED_RTOL, r.reason(), r.toString());
+            @SuppressWarnings("unchecked")
+            java.util.Map<String, Object> pc = (java.util.Map<String, Object>) s.setupReport().get("preconditioner");
+            assertEquals(Boolean.FALSE, pc.get("nullSpaceProjected"), pc.toString());
+        }
+        // 1e305: P^T A P overflows; the error says so instead of blaming the matrix.
+        double[] large = p.values().clone();
+        for (int k = 0; k < large.length; k++) {
+            large[k] *= 1e305;
+        }
+        IllegalArgumentException e = setupFails(p.withValues(large), "cg", "amg");
+        assertTrue(e.getMessage().contains("left the double range"), e.getMessage());
+    }
+
+    @Test
     void stencilWithANanCoefficientIsAReasonNotANan() {
         Stencil7Operator bad = new Stencil7Operator(6, 5, 4, 6.0, -1.0, Double.NaN, -1.0);
         double[] b = new double[bad.rows()];
