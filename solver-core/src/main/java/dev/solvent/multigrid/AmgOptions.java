@@ -151,11 +151,16 @@ public record AmgOptions(double strengthThreshold, Smoother smoother, int chebys
                             + v.length + " at vector " + c + ")");
                 }
                 n = v.length;
+                boolean zero = true;
                 for (int i = 0; i < v.length; i++) {
                     if (!Double.isFinite(v[i])) {
                         throw new IllegalArgumentException("amg: near-null-space vector " + c + " has " + v[i]
                                 + " at entry " + i);
                     }
+                    zero &= v[i] == 0.0;
+                }
+                if (zero) {
+                    throw new IllegalArgumentException("amg: near-null-space vector " + c + " is zero");
                 }
             }
         }

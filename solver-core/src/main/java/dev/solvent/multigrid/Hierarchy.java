@@ -144,6 +144,8 @@ final class Hierarchy {
         } else if (b0[0].length != n) {
             throw new IllegalArgumentException("amg: the near-null-space vectors have length " + b0[0].length
                     + " but the matrix has " + n + " rows");
+        } else {
+            b0 = unitScaled(b0);
         }
         if (options.blockSize() > 1 && n % options.blockSize() != 0) {
             throw new IllegalArgumentException("amg: block size " + options.blockSize() + " does not divide the "
@@ -333,6 +335,31 @@ final class Hierarchy {
             }
         }
         return orthonormal(basis);
+    }
+
+    /**
+     * The caller's near-null-space vectors, each scaled by a power of two (exactly) so that its
+     * largest entry lies in [1, 2), copied only where that changes it: the prolongator does not
+     * depend on their scale, but the sums of squares of the QR per aggregate would overflow or
+     * underflow for entries near 1e300 or 1e-300. The caller's arrays are not changed.
+     */
+    static double[][] unitScaled(double[][] b) {
+        double[][] out = b.clone();
+        for (int c = 0; c < b.length; c++) {
+            double max = 0.0;
+            for (double x : b[c]) {
+                max = Math.max(max, Math.abs(x));
+            }
+            int e = max > 0.0 ? Math.getExponent(max) : 0;
+            if (e != 0) {
+                double f = Math.scalb(1.0, -e);
+                out[c] = b[c].clone();
+                for (int i = 0; i < out[c].length; i++) {
+                    out[c][i] *= f;
+                }
+            }
+        }
+        return out;
     }
 
     /** Modified Gram-Schmidt; vectors dependent on earlier ones are dropped. */

@@ -210,11 +210,15 @@ class AmgInputTest {
     void nearNullSpaceAndAggregatesMustFitTheMatrix() {
         CsrMatrix a = Generators.poisson2d(6).matrix();
         IllegalArgumentException shortVector = assertThrows(IllegalArgumentException.class, () -> build(a,
-                AmgOptions.defaults().withNearNullSpace(new double[][] {new double[35]})));
+                AmgOptions.defaults().withNearNullSpace(new double[][] {filled(35, 1.0)})));
         assertTrue(shortVector.getMessage().contains("length 35"), shortVector.getMessage());
         assertThrows(IllegalArgumentException.class, () -> AmgOptions.defaults().withNearNullSpace(new double[0][]));
-        assertThrows(IllegalArgumentException.class,
-                () -> AmgOptions.defaults().withNearNullSpace(new double[][] {new double[36], new double[35]}));
+        IllegalArgumentException lengths = assertThrows(IllegalArgumentException.class,
+                () -> AmgOptions.defaults().withNearNullSpace(new double[][] {filled(36, 1.0), filled(35, 1.0)}));
+        assertTrue(lengths.getMessage().contains("differ in length"), lengths.getMessage());
+        IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
+                () -> AmgOptions.defaults().withNearNullSpace(new double[][] {filled(36, 1.0), new double[36]}));
+        assertTrue(zero.getMessage().contains("vector 1 is zero"), zero.getMessage());
         double[] nan = new double[36];
         nan[3] = Double.NaN;
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -240,6 +244,35 @@ class AmgInputTest {
         IllegalArgumentException block = assertThrows(IllegalArgumentException.class,
                 () -> build(Generators.poisson2d(5).matrix(), AmgOptions.defaults().withBlockSize(2).withCoarseSize(5)));
         assertTrue(block.getMessage().contains("block size 2"), block.getMessage());
+    }
+
+    private static double[] filled(int n, double value) {
+        double[] v = new double[n];
+        java.util.Arrays.fill(v, value);
+        return v;
+    }
+
+    @Test
+    void theScaleOfNearNullSpaceVectorsDoesNotMatter() {
+        CsrMatrix a = Generators.poisson2d(40).matrix();
+        AmgOptions base = AmgOptions.defaults().withCoarseSize(40);
+        Hierarchy constant = build(a, base);
+        // Squares of 1e300 overflow and of 1e-300 underflow: before scaling, every aggregate's
+        // prolongator column came out empty (zero or NaN).
+        for (double scale : new double[] {0x1p996, 0x1p-996, 1e300, 1e-300, 3.0}) {
+            double[] v = filled(a.rows(), scale);
+            Hierarchy h = build(a, base.withNearNullSpace(new double[][] {v}));
+            assertEquals(null, h.failure, "scale " + scale);
+            assertEquals(constant.size(), h.size(), "scale " + scale);
+            boolean powerOfTwo = scale == Math.scalb(1.0, Math.getExponent(scale));
+            for (int l = 1; l < h.size(); l++) {
+                assertEquals(constant.level(l).a.nnz(), h.level(l).a.nnz(), "scale " + scale + ", level " + l);
+                if (powerOfTwo) {
+                    assertEquals(constant.level(l).a, h.level(l).a, "scale " + scale + ", level " + l + ": bit for bit");
+                }
+            }
+            assertEquals(scale, v[0], 0.0, "the caller's vector is not changed");
+        }
     }
 
     @Test
