@@ -217,10 +217,10 @@ class SolventCommandTest {
     }
 
     @Test
-    void demoRunsAllFourMethodsOnASmallGrid() {
+    void demoRunsAllFiveMethodsOnASmallGrid() {
         Run r = run("demo", "--n", "12", "--quiet", "--threads", "2");
         assertEquals(0, r.status(), r.err() + r.out());
-        for (String method : List.of("cg ", "jacobi-pcg", "ssor-pcg", "ic0-pcg")) {
+        for (String method : List.of("cg ", "jacobi-pcg", "ssor-pcg", "ic0-pcg", "amg-pcg")) {
             assertTrue(r.out().lines().anyMatch(l -> l.startsWith(method) && l.contains("CONVERGED_RTOL")),
                     method + " missing or not converged:\n" + r.out());
         }
