@@ -36,7 +36,25 @@ public final class SparseProducts {
      *                                  {@code 2^31 - 1} stored entries
      */
     public static CsrMatrix multiply(CsrMatrix a, CsrMatrix b, ParallelRows par) {
-        return multiplyInBlocks(a, Rows.of(b), par).concatenated(par);
+        return multiply(a, b, null, par);
+    }
+
+    /**
+     * {@code C = A B} on the rows {@code i} with {@code rows[i]} (every row where {@code rows} is
+     * null); the other rows of C are empty.
+     *
+     * @throws IllegalArgumentException as {@link #multiply(CsrMatrix, CsrMatrix, ParallelRows)}, or
+     *                                  if {@code rows} is not one flag per row of A
+     */
+    public static CsrMatrix multiply(CsrMatrix a, CsrMatrix b, boolean[] rows, ParallelRows par) {
+        requireRowFlags(a, rows);
+        return multiplyInBlocks(a, Rows.of(b), rows, par).concatenated(par);
+    }
+
+    private static void requireRowFlags(CsrMatrix a, boolean[] rows) {
+        if (rows != null && rows.length != a.rows()) {
+            throw new IllegalArgumentException(rows.length + " row flags for a matrix of " + a.rows() + " rows");
+        }
     }
 
     /**
@@ -46,8 +64,8 @@ public final class SparseProducts {
      * blocks' row pointers and columns, not its values) for {@link #galerkinNumeric}.
      */
     public static Galerkin galerkin(CsrMatrix r, CsrMatrix a, CsrMatrix p, ParallelRows par) {
-        Rows ap = multiplyInBlocks(a, Rows.of(p), par);
-        CsrMatrix c = multiplyInBlocks(r, ap, par).concatenated(par);
+        Rows ap = multiplyInBlocks(a, Rows.of(p), null, par);
+        CsrMatrix c = multiplyInBlocks(r, ap, null, par).concatenated(par);
         return new Galerkin(c, new MiddlePattern(ap.withoutValues()));
     }
 
@@ -84,7 +102,7 @@ public final class SparseProducts {
     public static CsrMatrix galerkinNumeric(CsrMatrix r, CsrMatrix a, CsrMatrix p, MiddlePattern middle, Pattern coarse,
                                             ParallelRows par) {
         Rows ap = multiplyNumericInBlocks(a, Rows.of(p), middle.rows, par);
-        return multiplyNumeric(r, ap, coarse, par);
+        return multiplyNumeric(r, ap, coarse, null, par);
     }
 
     /** {@code A B} on the blocked pattern of a {@link #multiplyInBlocks} of matrices with these patterns. */
@@ -137,7 +155,7 @@ public final class SparseProducts {
         }
     }
 
-    private static Rows multiplyInBlocks(CsrMatrix a, Rows b, ParallelRows par) {
+    private static Rows multiplyInBlocks(CsrMatrix a, Rows b, boolean[] rows, ParallelRows par) {
         if (a.cols() != b.rows) {
             throw new IllegalArgumentException("cannot multiply a " + a.rows() + " x " + a.cols() + " matrix by a "
                     + b.rows + " x " + b.cols + " matrix");
@@ -158,7 +176,9 @@ public final class SparseProducts {
             int[] ptr = new int[hi - lo + 1];
             int pos = 0;
             for (int i = lo; i < hi; i++) {
-                pos = productRow(i, arp, aci, av, b, sc, pos);
+                if (rows == null || rows[i]) {
+                    pos = productRow(i, arp, aci, av, b, sc, pos);
+                }
                 ptr[i - lo + 1] = pos;
             }
             int blk = lo / BLOCK;
@@ -306,7 +326,18 @@ public final class SparseProducts {
      * order as {@link #multiply}, so the two agree bit for bit.
      */
     public static CsrMatrix multiplyNumeric(CsrMatrix a, CsrMatrix b, CsrMatrix pattern, ParallelRows par) {
-        return multiplyNumeric(a, b, Pattern.of(pattern), par);
+        return multiplyNumeric(a, Rows.of(b), Pattern.of(pattern), null, par);
+    }
+
+    /**
+     * {@link #multiplyNumeric(CsrMatrix, CsrMatrix, CsrMatrix, ParallelRows)} on the rows flagged
+     * in {@code rows} (all where null), as {@link #multiply(CsrMatrix, CsrMatrix, boolean[], ParallelRows)}
+     * made the pattern: the other rows stay empty.
+     */
+    public static CsrMatrix multiplyNumeric(CsrMatrix a, CsrMatrix b, CsrMatrix pattern, boolean[] rows,
+                                            ParallelRows par) {
+        requireRowFlags(a, rows);
+        return multiplyNumeric(a, Rows.of(b), Pattern.of(pattern), rows, par);
     }
 
     /**
@@ -323,10 +354,10 @@ public final class SparseProducts {
 
     /** As {@link #multiplyNumeric(CsrMatrix, CsrMatrix, CsrMatrix, ParallelRows)} on a kept pattern. */
     public static CsrMatrix multiplyNumeric(CsrMatrix a, CsrMatrix b, Pattern pattern, ParallelRows par) {
-        return multiplyNumeric(a, Rows.of(b), pattern, par);
+        return multiplyNumeric(a, Rows.of(b), pattern, null, par);
     }
 
-    private static CsrMatrix multiplyNumeric(CsrMatrix a, Rows b, Pattern pattern, ParallelRows par) {
+    private static CsrMatrix multiplyNumeric(CsrMatrix a, Rows b, Pattern pattern, boolean[] rows, ParallelRows par) {
         if (a.cols() != b.rows || pattern.rows() != a.rows() || pattern.cols() != b.cols) {
             throw new IllegalArgumentException("pattern " + pattern.rows() + " x " + pattern.cols()
                     + " does not fit the product of " + a.rows() + " x " + a.cols() + " and " + b.rows + " x " + b.cols);
@@ -341,7 +372,9 @@ public final class SparseProducts {
         par.forEach(a.rows(), BLOCK, (w, lo, hi) -> {
             int[] pos = positions[w] == null ? (positions[w] = new int[b.cols]) : positions[w];
             for (int i = lo; i < hi; i++) {
-                rowOnPattern(i, arp, aci, av, b, crp, cci, cv, i, pos);
+                if (rows == null || rows[i]) {
+                    rowOnPattern(i, arp, aci, av, b, crp, cci, cv, i, pos);
+                }
             }
         });
         return new CsrMatrix(pattern.rows(), pattern.cols(), crp, cci, cv, true);

@@ -402,7 +402,7 @@ final class Hierarchy {
         CsrMatrix a = level.a;
         level.rho = SpectralRadius.ofJacobi(a, level.diagonal, SpectralRadius.GERSHGORIN_GAP, par);
         level.p = smoothedProlongator(a, level.diagonal, options.prolongatorDamping() / level.rho, level.tentative,
-                pattern, par);
+                aggregated(level.aggregates), pattern, par);
         add("smoothing", System.nanoTime() - t0);
         long t1 = System.nanoTime();
         level.r = transposed == null ? SparseProducts.transpose(level.p, par)
@@ -411,14 +411,39 @@ final class Hierarchy {
     }
 
     /**
+     * Which unknowns lie in an aggregate, or null when all do (the common case: no flags to test).
+     */
+    static boolean[] aggregated(int[] aggregates) {
+        boolean all = true;
+        for (int g : aggregates) {
+            all &= g >= 0;
+        }
+        if (all) {
+            return null;
+        }
+        boolean[] in = new boolean[aggregates.length];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = aggregates[i] >= 0;
+        }
+        return in;
+    }
+
+    /**
      * {@code P = (I - omega D^-1 A) T = T - omega D^-1 (A T)}: the product {@code A T} (on
      * {@code pattern} when given), scaled row by row, with T's entries added in place. A's diagonal
      * is nonzero, so A T's pattern holds T's and is the pattern of P; no copy of A is made.
+     *
+     * <p>Rows of unknowns outside every aggregate ({@code rows[i]} false; all rows where rows is
+     * null) stay empty, as their rows of T are: such an unknown has only weak couplings, which the
+     * smoothing would otherwise turn into a prolongator row reaching every aggregate it touches
+     * weakly, and through {@code A P} fill every coarse row (a node weakly coupled to all others,
+     * such as a global constraint, made the coarse operators dense). Its error is left to the
+     * smoother, as the aggregation intends.
      */
-    static CsrMatrix smoothedProlongator(CsrMatrix a, double[] diagonal, double omega, CsrMatrix t,
+    static CsrMatrix smoothedProlongator(CsrMatrix a, double[] diagonal, double omega, CsrMatrix t, boolean[] rows,
                                          CsrMatrix pattern, ParallelRows par) {
-        CsrMatrix at = pattern == null ? SparseProducts.multiply(a, t, par)
-                : SparseProducts.multiplyNumeric(a, t, pattern, par);
+        CsrMatrix at = pattern == null ? SparseProducts.multiply(a, t, rows, par)
+                : SparseProducts.multiplyNumeric(a, t, pattern, rows, par);
         int[] prp = at.rowPtr();
         int[] pci = at.colIdx();
         double[] pv = at.values();

@@ -128,6 +128,40 @@ class SparseProductsTest {
     }
 
     @Test
+    void flaggedRowsAreTheFullProductsRowsAndTheOthersStayEmpty() {
+        Random rnd = new Random(41);
+        CsrMatrix a = random(rnd, 3000, 400, 0.01);
+        CsrMatrix b = random(rnd, 400, 300, 0.02);
+        boolean[] rows = new boolean[a.rows()];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = rnd.nextInt(4) != 0;
+        }
+        CsrMatrix b2 = b.withValues(gaussian(rnd, b.nnz()));
+        for (int threads : new int[] {1, 3}) {
+            try (ParallelRows par = new ParallelRows(threads)) {
+                CsrMatrix full = SparseProducts.multiply(a, b, par);
+                CsrMatrix some = SparseProducts.multiply(a, b, rows, par);
+                for (int i = 0; i < a.rows(); i++) {
+                    int len = some.rowPtr()[i + 1] - some.rowPtr()[i];
+                    if (!rows[i]) {
+                        assertEquals(0, len, "row " + i + " is not flagged");
+                        continue;
+                    }
+                    assertEquals(full.rowPtr()[i + 1] - full.rowPtr()[i], len, "row " + i);
+                    for (int q = 0; q < len; q++) {
+                        assertEquals(full.colIdx()[full.rowPtr()[i] + q], some.colIdx()[some.rowPtr()[i] + q]);
+                        assertEquals(full.values()[full.rowPtr()[i] + q], some.values()[some.rowPtr()[i] + q], 0.0);
+                    }
+                }
+                // A numeric refill with the same flags on new values equals a fresh product.
+                assertEquals(SparseProducts.multiply(a, b2, rows, par), SparseProducts.multiplyNumeric(a, b2, some, rows, par),
+                        threads + " threads");
+                assertThrows(IllegalArgumentException.class, () -> SparseProducts.multiply(a, b, new boolean[5], par));
+            }
+        }
+    }
+
+    @Test
     void galerkinProductIsTheTwoProductsBitForBitAndRefillsItsPattern() {
         Random rnd = new Random(29);
         // More fine rows than one parallel block, so that A P is held in several blocks.

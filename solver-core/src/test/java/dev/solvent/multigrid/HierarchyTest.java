@@ -274,6 +274,39 @@ class HierarchyTest {
         }
     }
 
+    @Test
+    void aNodeWeaklyCoupledToEveryOtherStaysOffTheCoarseLevels() {
+        // 2D Poisson (shifted to be definite) bordered by one node coupled weakly to all others,
+        // as a global constraint would be: it has no strong neighbour, so no aggregate, and its
+        // prolongator row stays empty; smoothed from its weak couplings it reached every aggregate
+        // and, through A P, filled every coarse row.
+        CsrMatrix p = Generators.poisson2d(40).matrix();
+        int n = p.rows();
+        dev.solvent.matrix.CooBuilder b = CsrMatrix.builder(n + 1, n + 1);
+        for (int i = 0; i < n; i++) {
+            for (int k = p.rowPtr()[i]; k < p.rowPtr()[i + 1]; k++) {
+                b.add(i, p.colIdx()[k], p.values()[k] + (p.colIdx()[k] == i ? 1e-3 : 0.0));
+            }
+            b.add(i, n, -1e-3);
+            b.add(n, i, -1e-3);
+        }
+        b.add(n, n, 1e-3 * n + 1.0);
+        CsrMatrix bordered = b.build();
+        AmgOptions options = AmgOptions.defaults().withCoarseSize(40);
+        Hierarchy h = Hierarchy.build(bordered, options, 2);
+        Hierarchy plain = Hierarchy.build(p, options, 2);
+        assertEquals(-1, h.level(0).aggregates[n], "the bordering node has no aggregate");
+        assertEquals(0, h.level(0).p.rowPtr()[n + 1] - h.level(0).p.rowPtr()[n], "and an empty prolongator row");
+        assertEquals(plain.size(), h.size());
+        for (int l = 1; l < h.size(); l++) {
+            assertEquals(plain.level(l).a.nnz(), h.level(l).a.nnz(), "level " + l + " as without the border");
+        }
+        // And the re-setup, which refills the kept patterns, keeps the row empty.
+        h.resetup(bordered.withValues(bordered.values().clone()), 2);
+        assertEquals(0, h.level(0).p.rowPtr()[n + 1] - h.level(0).p.rowPtr()[n]);
+        assertEquals(Hierarchy.build(bordered, options, 2).level(1).a, h.level(1).a, "re-setup equals a fresh setup");
+    }
+
     static double[][] dense(CsrMatrix m) {
         double[][] d = new double[m.rows()][m.cols()];
         for (int i = 0; i < m.rows(); i++) {
