@@ -29,10 +29,20 @@ import dev.solvent.matrix.CsrMatrix;
  * is what makes MIC(0) need far fewer iterations than IC(0) on Poisson-type problems. An omega in
  * between blends the two.
  *
+ * <p><b>Long columns.</b> The pairs of a column of {@code s} entries number {@code s^2 / 2}: a row
+ * coupled to every unknown (a global constraint) would make the elimination quadratic in n. A column
+ * longer than {@link #LONG_COLUMN} is therefore eliminated from the other side: the updates
+ * {@code (i, j) in P} are found by walking column j's pattern (each entry of P met once), and MIC's
+ * dropped fill of row i is its column-k sum {@code sum_{j<i} l_jk w_j} (a prefix sum) less the pairs
+ * in P, the same quantities added in another order. Shorter columns take the pairwise loop.
+ *
  * <p><b>Shift.</b> On a non-positive pivot, and when the {@link ShiftPolicy} allows, the
  * factorisation restarts on {@code A_s + alpha I} with the policy's growing alpha (Manteuffel).
  */
 public final class IncompleteCholesky {
+
+    /** Columns with more entries below the diagonal than this take the pattern-driven update. */
+    static final int LONG_COLUMN = 256;
 
     private IncompleteCholesky() {
     }
@@ -61,6 +71,11 @@ public final class IncompleteCholesky {
      * @throws IllegalArgumentException if A is not square or omega lies outside [0, 1]
      */
     public static Factorization factor(CsrMatrix a, String name, double relaxation, ShiftPolicy policy) {
+        return factor(a, name, relaxation, policy, LONG_COLUMN);
+    }
+
+    /** {@link #factor} with columns longer than {@code longColumn} taking the pattern-driven update (for tests). */
+    static Factorization factor(CsrMatrix a, String name, double relaxation, ShiftPolicy policy, int longColumn) {
         if (!a.isSquare()) {
             throw new IllegalArgumentException(name + " needs a square matrix, got " + a.rows() + " x " + a.cols());
         }
@@ -73,6 +88,7 @@ public final class IncompleteCholesky {
                     + " (counted from 1): " + cols.failure);
         }
         double[] work = new double[cols.values.length];
+        cols.longColumn = longColumn;
         int broken = eliminate(cols, 0.0, relaxation, work);
         if (broken < 0) {
             return new Factorization(cols.toLower(work), 0.0, 0, null, null);
@@ -124,6 +140,14 @@ public final class IncompleteCholesky {
             for (int p = p0 + 1; p < end; p++) {
                 v[p] /= lkk;
             }
+            if (end - p0 - 1 > c.longColumn) {
+                if (c.mark == null) {
+                    c.mark = new int[n];
+                    java.util.Arrays.fill(c.mark, -1);
+                }
+                longColumn(c, p0, end, omega, v);
+                continue;
+            }
             // Pairs (i, j), i >= j > k, of column k's rows: update column j at row i.
             for (int q = p0 + 1; q < end; q++) {
                 int j = ri[q];
@@ -150,6 +174,63 @@ public final class IncompleteCholesky {
         return -1;
     }
 
+    /**
+     * The update of column k (entries {@code (p0, end)} of {@code v}, already divided by the pivot)
+     * driven by the pattern: for each row j of the column, column j's rows i are looked up in
+     * column k through {@code c.mark}; MIC's dropped fill comes from prefix sums of
+     * {@code l_jk w_j} over the column, less the pairs in the pattern.
+     */
+    private static void longColumn(Columns c, int p0, int end, double omega, double[] v) {
+        int[] cp = c.colPtr;
+        int[] ri = c.rowIdx;
+        double[] w = c.weight;
+        int[] mark = c.mark;
+        int len = end - p0 - 1;
+        for (int p = p0 + 1; p < end; p++) {
+            mark[ri[p]] = p;
+        }
+        // For MIC: per entry of column k, the sums of l w over its partners in the pattern, as the
+        // lower (i) and as the upper (j) end of a pair.
+        double[] asLower = omega != 0.0 ? new double[len] : null;
+        double[] asUpper = omega != 0.0 ? new double[len] : null;
+        for (int q = p0 + 1; q < end; q++) {
+            int j = ri[q];
+            double ljk = v[q];
+            int m = cp[j];
+            v[m] -= ljk * ljk;
+            for (m++; m < cp[j + 1]; m++) {
+                int p = mark[ri[m]];
+                if (p >= 0) {
+                    int i = ri[m];
+                    v[m] -= v[p] * ljk;
+                    if (asLower != null) {
+                        asLower[p - p0 - 1] += ljk * w[j];
+                        asUpper[q - p0 - 1] += v[p] * w[i];
+                    }
+                }
+            }
+        }
+        if (asLower != null) {
+            double total = 0.0;
+            for (int p = p0 + 1; p < end; p++) {
+                total += v[p] * w[ri[p]];
+            }
+            double before = 0.0;
+            for (int p = p0 + 1; p < end; p++) {
+                int r = ri[p];
+                double lw = v[p] * w[r];
+                double after = total - before - lw;
+                // Dropped pairs with a smaller row (r as i) and with a larger row (r as j).
+                double dropped = v[p] / w[r] * ((before - asLower[p - p0 - 1]) + (after - asUpper[p - p0 - 1]));
+                v[cp[r]] -= omega * dropped;
+                before += lw;
+            }
+        }
+        for (int p = p0 + 1; p < end; p++) {
+            mark[ri[p]] = -1;
+        }
+    }
+
     /** The lower triangle of A_s stored by columns (rows ascending, the diagonal first), and W. */
     private static final class Columns {
         int n;
@@ -159,6 +240,10 @@ public final class IncompleteCholesky {
         double[] weight;
         /** Set by a failed elimination: the non-positive pivot. */
         double pivot;
+        /** Position in the current long column of each row, -1 elsewhere (made when first needed). */
+        int[] mark;
+        /** Columns with more entries than this below the diagonal take the pattern-driven update. */
+        int longColumn = LONG_COLUMN;
         String failure;
         int failureRow;
         /** Pattern of the lower triangle by rows, to write the factor back in that layout. */

@@ -189,6 +189,47 @@ class IncompleteCholeskyTest {
         }
     }
 
+    @Test
+    void longColumnsGiveThePairwiseFactor() {
+        // Every column through the pattern-driven update (longColumn 0) against the pairwise loop:
+        // IC(0) makes the same updates, bit for bit; MIC adds its dropped fill in another order.
+        CsrMatrix poisson = Stencil7Operator.poisson(9, 8, 7).toCsr();
+        CsrMatrix m = randomMMatrix(600, 5);
+        // A node at index 0 coupled (weakly) to all 400 others: its column is long by default too.
+        CsrMatrix p2 = dev.solvent.gen.Generators.poisson2d(20).matrix();
+        CooBuilder bb = CsrMatrix.builder(401, 401);
+        for (int i = 0; i < 400; i++) {
+            for (int k = p2.rowPtr()[i]; k < p2.rowPtr()[i + 1]; k++) {
+                bb.add(i + 1, p2.colIdx()[k] + 1, p2.values()[k] + (p2.colIdx()[k] == i ? 0.01 : 0.0));
+            }
+            bb.add(i + 1, 0, -0.01);
+            bb.add(0, i + 1, -0.01);
+        }
+        bb.add(0, 0, 0.01 * 400 + 1.0);
+        CsrMatrix bordered = bb.build();
+        for (CsrMatrix a : new CsrMatrix[] {poisson, m, bordered}) {
+            for (double omega : new double[] {0.0, 0.5, 1.0}) {
+                IncompleteCholesky.Factorization pairwise = IncompleteCholesky.factor(a, "mic0", omega, ShiftPolicy.off(),
+                        Integer.MAX_VALUE);
+                IncompleteCholesky.Factorization driven = IncompleteCholesky.factor(a, "mic0", omega, ShiftPolicy.off(), 0);
+                IncompleteCholesky.Factorization byDefault = IncompleteCholesky.factor(a, "mic0", omega, ShiftPolicy.off());
+                assertTrue(pairwise.succeeded() && driven.succeeded() && byDefault.succeeded(), pairwise.failure());
+                if (omega == 0.0) {
+                    assertEquals(pairwise.lower(), driven.lower(), "IC(0) bit for bit");
+                    assertEquals(pairwise.lower(), byDefault.lower(), "IC(0) bit for bit");
+                    continue;
+                }
+                double[] x = pairwise.lower().values();
+                double[] y = driven.lower().values();
+                double[] z = byDefault.lower().values();
+                for (int k = 0; k < x.length; k++) {
+                    assertEquals(x[k], y[k], 1e-11 * Math.abs(x[k]) + 1e-14, "omega " + omega + ", entry " + k);
+                    assertEquals(x[k], z[k], 1e-11 * Math.abs(x[k]) + 1e-14, "omega " + omega + ", entry " + k);
+                }
+            }
+        }
+    }
+
     /** Symmetric, nonpositive off-diagonals, strictly diagonally dominant, diagonal scales spread over 1e-2..1e2. */
     static CsrMatrix randomMMatrix(int n, long seed) {
         Random rnd = new Random(seed);
