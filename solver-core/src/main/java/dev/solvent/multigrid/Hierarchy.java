@@ -286,17 +286,13 @@ final class Hierarchy {
         double[] v = a.values();
         nullColumns = new boolean[b.length];
         List<double[]> basis = new ArrayList<>();
-        // The test ||A b|| <= tol ||A||_inf ||b|| is made on A scaled by 2^-ea and b by 2^-eb
-        // (exact), so that ||A||_inf and max |b_i| lie in [1, 2): squares of entries near 1e-300
-        // would underflow to zero and make any vector a null vector.
+        // The test ||A b|| <= tol ||A||_inf ||b|| is made on A scaled by 2^-e (exact) so that
+        // ||A||_inf lies in [1, 2), and the vectors' largest entries lie there already
+        // (unitScaled): squares of entries near 1e-300 would underflow to zero and make any
+        // vector a null vector.
         double fa = Math.scalb(1.0, -Math.getExponent(normInf));
         for (int c = 0; c < b.length; c++) {
             double[] bc = b[c];
-            double maxB = 0.0;
-            for (double x : bc) {
-                maxB = Math.max(maxB, Math.abs(x));
-            }
-            double fb = maxB > 0.0 && Double.isFinite(maxB) ? Math.scalb(1.0, -Math.getExponent(maxB)) : 1.0;
             double ab = Math.sqrt(par.sum(a.rows(), BLOCK, (lo, hi) -> {
                 double s = 0.0;
                 for (int i = lo; i < hi; i++) {
@@ -304,7 +300,7 @@ final class Hierarchy {
                     for (int k = rp[i]; k < rp[i + 1]; k++) {
                         row += v[k] * bc[ci[k]];
                     }
-                    row = row * fa * fb;
+                    row *= fa;
                     s += row * row;
                 }
                 return s;
@@ -312,8 +308,7 @@ final class Hierarchy {
             double norm = Math.sqrt(par.sum(a.rows(), BLOCK, (lo, hi) -> {
                 double s = 0.0;
                 for (int i = lo; i < hi; i++) {
-                    double x = bc[i] * fb;
-                    s += x * x;
+                    s += bc[i] * bc[i];
                 }
                 return s;
             }));
