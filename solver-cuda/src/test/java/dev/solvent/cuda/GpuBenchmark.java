@@ -22,7 +22,10 @@ import java.util.Locale;
  *       where it loads) and the matrix-free stencil. Bytes counted: CSR 12 nnz + 4 (n + 1) + 16 n
  *       (matrix, x read once, y written); stencil 16 n;</li>
  *   <li>CG time per iteration (200 iterations at a tolerance it cannot reach);</li>
- *   <li>a full 256^3 CG solve to rtol 1e-8 with b = A 1, its iterations, time and true residual.</li>
+ *   <li>a full 256^3 CG solve to rtol 1e-8 with b = A 1, its iterations, time and true residual;</li>
+ *   <li>AMG-PCG (smoothed aggregation, hierarchy built on the host and uploaded) on the stencil at
+ *       each size: setup, a first and a second solve to rtol 1e-8 (the second is what each time
+ *       step of a CFD code pays after a re-setup-free step), iterations and true residual.</li>
  * </ul>
  * Arguments: grid sizes (default {@code 128 256}).
  */
@@ -64,6 +67,14 @@ public final class GpuBenchmark {
                 }
             }
             fullSolve(own, Stencil7Operator.poisson(largest, largest, largest), largest + "^3 stencil");
+            for (int n : sizes) {
+                amgSolve(own, Stencil7Operator.poisson(n, n, n), n + "^3 stencil");
+            }
+            // The same solves on this machine's processors, for a ratio in the same run.
+            dev.solvent.backend.Backend host = dev.solvent.backend.Backends.cpu();
+            System.out.println("host CPU backend: " + host.threads() + " threads");
+            amgSolve(host, Stencil7Operator.poisson(largest, largest, largest), largest + "^3 stencil, host CPU");
+            fullSolve(host, Stencil7Operator.poisson(largest, largest, largest), largest + "^3 stencil, host CPU");
             fullSolve(own, poissonCsr(largest), largest + "^3 CSR (Solvent kernels)");
         }
     }
@@ -93,6 +104,11 @@ public final class GpuBenchmark {
             }
         }
         return CsrMatrix.of(rows, rows, rp, java.util.Arrays.copyOf(ci, k), java.util.Arrays.copyOf(v, k));
+    }
+
+    /** A relative residual, in scientific notation (fixed point would print 1e-9 as 0.000). */
+    private static void residual(String what, double value) {
+        System.out.println(String.format(Locale.ROOT, "RESULT %-48s %12.3e", what, value));
     }
 
     private static void copyBandwidth(CudaBackend gpu) {
@@ -155,7 +171,63 @@ public final class GpuBenchmark {
         gpu.release(x);
     }
 
-    private static void fullSolve(CudaBackend gpu, LinearOperator op, String what) {
+    private static void amgSolve(dev.solvent.backend.Backend gpu, LinearOperator op, String what) {
+        double[] ones = new double[op.rows()];
+        java.util.Arrays.fill(ones, 1.0);
+        double[] b = new double[op.rows()];
+        op.apply(ones, b);
+        SolverOptions options = SolverOptions.defaults().withRtol(1e-8).withMaxIterations(500).withRecordHistory(false);
+        long t0 = System.nanoTime();
+        try (BoundSolver s = dev.solvent.solve.Solvers.create("cg", "amg", options).setup(op, gpu)) {
+            finish(gpu);
+            double setup = (System.nanoTime() - t0) * 1e-9;
+            double[] x = new double[op.rows()];
+            SolveResult first = s.solve(b, x);
+            double[] x2 = new double[op.rows()];
+            SolveResult second = s.solve(b, x2);
+            System.out.println("AMG-PCG solve " + what + ": " + second);
+            result("AMG-PCG " + what + " setup", setup, "s");
+            result("AMG-PCG " + what + " first solve", first.seconds(), "s");
+            result("AMG-PCG " + what + " second solve", second.seconds(), "s");
+            result("AMG-PCG " + what + " iterations", second.iterations(), "");
+            result("AMG-PCG " + what + " per iteration", second.seconds() / Math.max(1, second.iterations()) * 1e3, "ms");
+            residual("AMG-PCG " + what + " host-checked ||b-Ax||/||b||", relativeResidual(op, b, x2));
+            long t1 = System.nanoTime();
+            try {
+                s.resetup(op);
+                finish(gpu);
+                result("AMG-PCG " + what + " numeric re-setup", (System.nanoTime() - t1) * 1e-9, "s");
+                double[] x3 = new double[op.rows()];
+                SolveResult third = s.solve(b, x3);
+                result("AMG-PCG " + what + " solve after re-setup", third.seconds(), "s");
+                residual("AMG-PCG " + what + " after re-setup host-checked", relativeResidual(op, b, x3));
+            } catch (RuntimeException e) {
+                System.out.println("AMG-PCG " + what + " re-setup FAILED: " + e);
+            }
+        }
+    }
+
+    /** Waits for a device backend's queued work; host backends finish as they return. */
+    private static void finish(dev.solvent.backend.Backend backend) {
+        if (backend instanceof CudaBackend cuda) {
+            cuda.synchronize();
+        }
+    }
+
+    /** ||b - A x|| / ||b|| computed on the host, independent of the device. */
+    private static double relativeResidual(LinearOperator op, double[] b, double[] x) {
+        double[] ax = new double[op.rows()];
+        op.apply(x, ax);
+        double rr = 0;
+        double bb = 0;
+        for (int i = 0; i < b.length; i++) {
+            rr += (b[i] - ax[i]) * (b[i] - ax[i]);
+            bb += b[i] * b[i];
+        }
+        return Math.sqrt(rr / bb);
+    }
+
+    private static void fullSolve(dev.solvent.backend.Backend gpu, LinearOperator op, String what) {
         double[] ones = new double[op.rows()];
         java.util.Arrays.fill(ones, 1.0);
         double[] b = new double[op.rows()];
@@ -167,16 +239,7 @@ public final class GpuBenchmark {
             System.out.println("CG solve " + what + ": " + r);
             result("CG solve " + what + " iterations", r.iterations(), "");
             result("CG solve " + what + " time", r.seconds(), "s");
-            // True residual recomputed on the host, independent of the device.
-            double[] ax = new double[op.rows()];
-            op.apply(x, ax);
-            double rr = 0;
-            double bb = 0;
-            for (int i = 0; i < b.length; i++) {
-                rr += (b[i] - ax[i]) * (b[i] - ax[i]);
-                bb += b[i] * b[i];
-            }
-            result("CG solve " + what + " host-checked ||b-Ax||/||b||", Math.sqrt(rr / bb), "");
+            residual("CG solve " + what + " host-checked ||b-Ax||/||b||", relativeResidual(op, b, x));
         }
     }
 }
