@@ -81,6 +81,8 @@ public final class CudaBackend implements Backend {
     private final DeviceContext context;
     private final DeviceMemory memory;
     private final Kernels kernels;
+    /** Lanes per row forced on every CSR kernel (GpuBenchmark's sweep); 0: each matrix's own. */
+    private volatile int forcedRowGroup;
     private final VendorLibraries libs;
     private final boolean emulated;
     private boolean closed;
@@ -539,6 +541,20 @@ public final class CudaBackend implements Backend {
                 + a.getClass().getName() + " (bind the operator with this backend)");
     }
 
+    /** Lanes per row for the CSR kernels on {@code m}: its own choice unless one is forced. */
+    private int rowGroup(CudaCsr m) {
+        int forced = forcedRowGroup;
+        return forced == 0 ? m.rowGroup : forced;
+    }
+
+    /**
+     * Forces the lanes per row of every CSR kernel (1, 2, 4, ..., 32), or with 0 restores each
+     * matrix's choice ({@link Kernels#rowGroup}). For measuring the choice, not for tuning.
+     */
+    void forceRowGroup(int group) {
+        forcedRowGroup = group == 0 ? 0 : Kernels.checkRowGroup(group);
+    }
+
     private static void checkApply(BoundOperator a, Vector x, Vector y) {
         if (x.length() != a.cols()) {
             throw new IllegalArgumentException("input vector has length " + x.length() + " but the operator has "
@@ -567,7 +583,7 @@ public final class CudaBackend implements Backend {
             if (usesCusparse()) {
                 m.cusparse(libs).spmv(1.0, buf(x), 0.0, buf(y));
             } else {
-                kernels.csrSpmv(m.rows(), m.rowPtr, m.colIdx, m.values, buf(x), buf(y));
+                kernels.csrSpmv(m.rows(), rowGroup(m), m.rowPtr, m.colIdx, m.values, buf(x), buf(y));
             }
         } else if (a instanceof CudaStencil s) {
             kernels.stencilSpmv(s.stencil, buf(x), buf(y));
@@ -586,7 +602,7 @@ public final class CudaBackend implements Backend {
                 m.cusparse(libs).spmv(1.0, buf(p), 0.0, buf(q));
                 return dot(p, q);
             }
-            return kernels.csrSpmvDot(m.rows(), m.rowPtr, m.colIdx, m.values, buf(p), buf(q));
+            return kernels.csrSpmvDot(m.rows(), rowGroup(m), m.rowPtr, m.colIdx, m.values, buf(p), buf(q));
         }
         if (a instanceof CudaStencil s) {
             return kernels.stencilSpmvDot(s.stencil, buf(p), buf(q));
@@ -608,7 +624,7 @@ public final class CudaBackend implements Backend {
                 m.cusparse(libs).spmv(-1.0, buf(x), 1.0, buf(r));
                 return dot(r, r);
             }
-            return kernels.csrResidual(m.rows(), m.rowPtr, m.colIdx, m.values, buf(b), buf(x), buf(r));
+            return kernels.csrResidual(m.rows(), rowGroup(m), m.rowPtr, m.colIdx, m.values, buf(b), buf(x), buf(r));
         }
         if (a instanceof CudaStencil s) {
             return kernels.stencilResidual(s.stencil, buf(b), buf(x), buf(r));
@@ -679,7 +695,7 @@ public final class CudaBackend implements Backend {
             if (usesCusparse()) {
                 m.cusparse(libs).spmv(alpha, buf(x), 1.0, buf(y));
             } else {
-                kernels.csrSpmvAdd(m.rows(), alpha, m.rowPtr, m.colIdx, m.values, buf(x), buf(y));
+                kernels.csrSpmvAdd(m.rows(), rowGroup(m), alpha, m.rowPtr, m.colIdx, m.values, buf(x), buf(y));
             }
         } else if (a instanceof CudaStencil s) {
             kernels.stencilSpmvAdd(s.stencil, alpha, buf(x), buf(y));
@@ -719,7 +735,7 @@ public final class CudaBackend implements Backend {
         sameLength(b, x);
         distinct(x, d, "x and d");
         if (a instanceof CudaCsr m) {
-            kernels.csrSmootherStep(m.rows(), m.rowPtr, m.colIdx, m.values, buf(b), buf(x), buf(dinv), c1, c2, buf(d),
+            kernels.csrSmootherStep(m.rows(), rowGroup(m), m.rowPtr, m.colIdx, m.values, buf(b), buf(x), buf(dinv), c1, c2, buf(d),
                     buf(xOut));
         } else if (a instanceof CudaStencil s) {
             kernels.stencilSmootherStep(s.stencil, buf(b), buf(x), buf(dinv), c1, c2, buf(d), buf(xOut));

@@ -32,6 +32,8 @@ final class CudaCsr implements BoundOperator {
     final DeviceBuffer rowPtr;
     final DeviceBuffer colIdx;
     final DeviceBuffer values;
+    /** Lanes per row in the CSR kernels ({@link Kernels#rowGroup}), from the mean row length. */
+    final int rowGroup;
     private DeviceBuffer diag;
     private Kernels.ColouredCsr natural;
     private Kernels.ColouredCsr multicolour;
@@ -67,6 +69,7 @@ final class CudaCsr implements BoundOperator {
         this.rowPtr = rp;
         this.colIdx = ci;
         this.values = v;
+        this.rowGroup = Kernels.rowGroup(matrix.rows(), matrix.nnz());
     }
 
     /** Binds a matrix that is already in this memory's device arrays; no copy. */
@@ -79,6 +82,7 @@ final class CudaCsr implements BoundOperator {
         this.rowPtr = op.rowPtr();
         this.colIdx = op.colIdx();
         this.values = op.values();
+        this.rowGroup = Kernels.rowGroup(op.rows(), op.nnz());
     }
 
     @Override

@@ -139,7 +139,8 @@ class CudaConformanceTest {
                 TestMatrices.poisson3d(20));
     }
 
-    private static void checkOperator(CudaBackend gpu, LinearOperator op, String what) {
+    /** apply, applyDot and residual of {@code op} on {@code gpu} against the reference backend. */
+    static void checkOperator(CudaBackend gpu, LinearOperator op, String what) {
         ReferenceBackend ref = new ReferenceBackend();
         String at = label(gpu) + " " + what;
         int n = op.rows();

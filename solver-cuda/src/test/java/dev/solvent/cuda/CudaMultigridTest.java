@@ -133,6 +133,36 @@ class CudaMultigridTest {
         }
     }
 
+    /**
+     * Every width of the CSR kernels' lane groups (1 to 32 lanes per row, forced on every matrix)
+     * against the reference: rows from empty to over 100 entries, row counts that leave the last
+     * warp's groups partly past the end, a rectangular prolongation and restriction.
+     */
+    @Test
+    void everyLaneGroupWidthMatchesTheReference() {
+        CsrMatrix square = TestMatrices.randomGeneral(1001, 1001, 110, 71);
+        CsrMatrix tall = TestMatrices.randomGeneral(1500, 700, 40, 72);
+        CsrMatrix wide = TestMatrices.randomGeneral(333, 2000, 60, 73);
+        assertTrue(java.util.stream.IntStream.range(700, 1500).anyMatch(i -> tall.rowPtr()[i] == tall.rowPtr()[i + 1]),
+                "the tall matrix has empty rows");
+        for (CudaBackend gpu : backends()) {
+            String label = gpu.usesCusparse() ? "cuSPARSE" : "kernels";
+            try {
+                for (int group = 1; group <= 32; group <<= 1) {
+                    gpu.forceRowGroup(group);
+                    String at = label + ", " + group + " lanes per row, ";
+                    CudaConformanceTest.checkOperator(gpu, square, at + "square 1001");
+                    CudaConformanceTest.checkOperator(gpu, wide, at + "wide 333 x 2000");
+                    checkSmoother(gpu, square, at + "square 1001");
+                    checkApplyAdd(gpu, tall, at + "tall 1500 x 700");
+                    checkApplyAdd(gpu, wide, at + "wide 333 x 2000");
+                }
+            } finally {
+                gpu.forceRowGroup(0);
+            }
+        }
+    }
+
     /** AMG-PCG and the amg iteration on the GPU against the reference backend, the residual recomputed. */
     @Test
     void amgSolvesMatchTheReference() {

@@ -25,7 +25,11 @@ import java.util.Locale;
  *   <li>a full 256^3 CG solve to rtol 1e-8 with b = A 1, its iterations, time and true residual;</li>
  *   <li>AMG-PCG (smoothed aggregation, hierarchy built on the host and uploaded) on the stencil at
  *       each size: setup, a first and a second solve to rtol 1e-8 (the second is what each time
- *       step of a CFD code pays after a re-setup-free step), iterations and true residual.</li>
+ *       step of a CFD code pays after a re-setup-free step), iterations and true residual;</li>
+ *   <li>the lanes per row of the CSR kernels ({@link dev.solvent.cuda.internal.Kernels#rowGroup}):
+ *       SpMV on the 7-point matrix at the largest size and on a 27-point matrix at the smallest
+ *       (beside cuSPARSE) with 1 to 32 lanes forced, and the largest AMG-PCG solve with each width
+ *       forced on every level and with each matrix's own choice.</li>
  * </ul>
  * Arguments: grid sizes (default {@code 128 256}).
  */
@@ -67,13 +71,16 @@ public final class GpuBenchmark {
                 }
             }
             fullSolve(own, Stencil7Operator.poisson(largest, largest, largest), largest + "^3 stencil");
+            laneSweep(own, libs, poissonCsr(largest), largest + "^3 7-point CSR");
+            int smallest = java.util.Arrays.stream(sizes).min().getAsInt();
+            laneSweep(own, libs, poisson27(smallest), smallest + "^3 27-point CSR");
             for (int n : sizes) {
-                amgSolve(own, Stencil7Operator.poisson(n, n, n), n + "^3 stencil");
+                amgSolve(own, Stencil7Operator.poisson(n, n, n), n + "^3 stencil", n == largest);
             }
             // The same solves on this machine's processors, for a ratio in the same run.
             dev.solvent.backend.Backend host = dev.solvent.backend.Backends.cpu();
             System.out.println("host CPU backend: " + host.threads() + " threads");
-            amgSolve(host, Stencil7Operator.poisson(largest, largest, largest), largest + "^3 stencil, host CPU");
+            amgSolve(host, Stencil7Operator.poisson(largest, largest, largest), largest + "^3 stencil, host CPU", false);
             fullSolve(host, Stencil7Operator.poisson(largest, largest, largest), largest + "^3 stencil, host CPU");
             fullSolve(own, poissonCsr(largest), largest + "^3 CSR (Solvent kernels)");
         }
@@ -109,6 +116,56 @@ public final class GpuBenchmark {
     /** A relative residual, in scientific notation (fixed point would print 1e-9 as 0.000). */
     private static void residual(String what, double value) {
         System.out.println(String.format(Locale.ROOT, "RESULT %-48s %12.3e", what, value));
+    }
+
+    /** SpMV on {@code a} with 1 to 32 lanes per row forced, then cuSPARSE's where it loads. */
+    private static void laneSweep(CudaBackend own, CudaBackend libs, CsrMatrix a, String what) {
+        double bytes = 12.0 * a.nnz() + 4.0 * (a.rows() + 1) + 16.0 * a.rows();
+        System.out.println(what + ": " + a.rows() + " rows, " + a.nnz() + " nonzeros, own choice "
+                + dev.solvent.cuda.internal.Kernels.rowGroup(a.rows(), a.nnz()) + " lanes per row");
+        try {
+            for (int group = 1; group <= 32; group <<= 1) {
+                own.forceRowGroup(group);
+                spmv(own, a, what + ", " + group + " lanes per row", bytes);
+            }
+        } finally {
+            own.forceRowGroup(0);
+        }
+        if (libs.usesCusparse()) {
+            spmv(libs, a, what + ", cuSPARSE", bytes);
+        }
+    }
+
+    /** The 27-point Poisson matrix (26 on the diagonal, -1 to every neighbour in the 3 x 3 x 3 box). */
+    static CsrMatrix poisson27(int n) {
+        int rows = n * n * n;
+        int[] rp = new int[rows + 1];
+        int[] ci = new int[27 * rows];
+        double[] v = new double[27 * rows];
+        int k = 0;
+        for (int z = 0; z < n; z++) {
+            for (int y = 0; y < n; y++) {
+                for (int x = 0; x < n; x++) {
+                    int p = x + n * (y + n * z);
+                    for (int dz = -1; dz <= 1; dz++) {
+                        for (int dy = -1; dy <= 1; dy++) {
+                            for (int dx = -1; dx <= 1; dx++) {
+                                int xx = x + dx;
+                                int yy = y + dy;
+                                int zz = z + dz;
+                                if (xx < 0 || yy < 0 || zz < 0 || xx >= n || yy >= n || zz >= n) {
+                                    continue;
+                                }
+                                ci[k] = xx + n * (yy + n * zz);
+                                v[k++] = dx == 0 && dy == 0 && dz == 0 ? 26 : -1;
+                            }
+                        }
+                    }
+                    rp[p + 1] = k;
+                }
+            }
+        }
+        return CsrMatrix.of(rows, rows, rp, java.util.Arrays.copyOf(ci, k), java.util.Arrays.copyOf(v, k));
     }
 
     private static void copyBandwidth(CudaBackend gpu) {
@@ -171,7 +228,7 @@ public final class GpuBenchmark {
         gpu.release(x);
     }
 
-    private static void amgSolve(dev.solvent.backend.Backend gpu, LinearOperator op, String what) {
+    private static void amgSolve(dev.solvent.backend.Backend gpu, LinearOperator op, String what, boolean laneSweep) {
         double[] ones = new double[op.rows()];
         java.util.Arrays.fill(ones, 1.0);
         double[] b = new double[op.rows()];
@@ -203,6 +260,24 @@ public final class GpuBenchmark {
                 residual("AMG-PCG " + what + " after re-setup host-checked", relativeResidual(op, b, x3));
             } catch (RuntimeException e) {
                 System.out.println("AMG-PCG " + what + " re-setup FAILED: " + e);
+            }
+            if (laneSweep && gpu instanceof CudaBackend cuda) {
+                try {
+                    for (int group = 1; group <= 32; group <<= 1) {
+                        cuda.forceRowGroup(group);
+                        double[] xg = new double[op.rows()];
+                        SolveResult r = s.solve(b, xg);
+                        result("AMG-PCG " + what + " solve, " + group + " lanes per CSR row", r.seconds(), "s, "
+                                + r.iterations() + " iterations, host-checked residual "
+                                + String.format(Locale.ROOT, "%.3e", relativeResidual(op, b, xg)));
+                    }
+                } finally {
+                    cuda.forceRowGroup(0);
+                }
+                double[] xa = new double[op.rows()];
+                SolveResult r = s.solve(b, xa);
+                result("AMG-PCG " + what + " solve, each matrix's own lanes", r.seconds(), "s, "
+                        + r.iterations() + " iterations");
             }
         }
     }

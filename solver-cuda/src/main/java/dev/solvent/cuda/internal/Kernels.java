@@ -263,21 +263,65 @@ public final class Kernels implements AutoCloseable {
     }
 
     // ---- CSR ----------------------------------------------------------------------------------
+    //
+    // Every CSR kernel sums a row with a group of `group` lanes (1, 2, 4, 8, 16 or 32; see
+    // rowGroup), so a launch covers n * group threads.
 
-    public void csrSpmv(int n, DeviceBuffer rp, DeviceBuffer ci, DeviceBuffer v, DeviceBuffer x, DeviceBuffer y) {
-        launch("solvent_csr_spmv", blocks(n), n, rp, ci, v, x, y);
+    /** Widest lane group per row. */
+    public static final int MAX_ROW_GROUP = 32;
+
+    /**
+     * The lanes per row for a CSR matrix with {@code nnz} entries in {@code rows} rows: the power of
+     * two at or above a quarter of the mean row length (each lane sums about four entries), at most
+     * 32. Measured on an H200 (docs/gpu-results.md): 2 lanes for 7-point rows and 8 for 27-point
+     * rows were the fastest of the six widths, and the choice per matrix beat every single width
+     * forced on all levels of an AMG hierarchy.
+     */
+    public static int rowGroup(long rows, long nnz) {
+        if (rows <= 0) {
+            return 1;
+        }
+        long quarter = (nnz + 4 * rows - 1) / (4 * rows);
+        int group = 1;
+        while (group < quarter && group < MAX_ROW_GROUP) {
+            group <<= 1;
+        }
+        return group;
     }
 
-    public double csrSpmvDot(int n, DeviceBuffer rp, DeviceBuffer ci, DeviceBuffer v, DeviceBuffer pv, DeviceBuffer q) {
-        int g = blocks(n);
-        launch("solvent_csr_spmv_dot", g, n, rp, ci, v, pv, q, partial);
+    /**
+     * {@code group} itself.
+     *
+     * @throws IllegalArgumentException unless it is a power of two from 1 to {@link #MAX_ROW_GROUP}
+     */
+    public static int checkRowGroup(int group) {
+        if (group < 1 || group > MAX_ROW_GROUP || Integer.bitCount(group) != 1) {
+            throw new IllegalArgumentException("lanes per row must be a power of two from 1 to " + MAX_ROW_GROUP
+                    + ", got " + group);
+        }
+        return group;
+    }
+
+    private int rowBlocks(int n, int group) {
+        return blocks((long) n * checkRowGroup(group));
+    }
+
+    public void csrSpmv(int n, int group, DeviceBuffer rp, DeviceBuffer ci, DeviceBuffer v, DeviceBuffer x,
+                        DeviceBuffer y) {
+        launch("solvent_csr_spmv", rowBlocks(n, group), n, group, rp, ci, v, x, y);
+    }
+
+    public double csrSpmvDot(int n, int group, DeviceBuffer rp, DeviceBuffer ci, DeviceBuffer v, DeviceBuffer pv,
+                             DeviceBuffer q) {
+        int g = rowBlocks(n, group);
+        launch("solvent_csr_spmv_dot", g, n, group, rp, ci, v, pv, q, partial);
         return finish(g);
     }
 
-    public double csrResidual(int n, DeviceBuffer rp, DeviceBuffer ci, DeviceBuffer v, DeviceBuffer b, DeviceBuffer x,
-                              DeviceBuffer r) {
-        int g = blocks(n);
-        launch("solvent_csr_residual", g, n, rp, ci, v, b, x, r, partial);
+    public double csrResidual(int n, int group, DeviceBuffer rp, DeviceBuffer ci, DeviceBuffer v, DeviceBuffer b,
+                              DeviceBuffer x, DeviceBuffer r) {
+        int g = rowBlocks(n, group);
+        launch("solvent_csr_residual", g, n, group, rp, ci, v, b, x, r, partial);
         return finish(g);
     }
 
@@ -322,9 +366,9 @@ public final class Kernels implements AutoCloseable {
     // ---- multigrid ----------------------------------------------------------------------------
 
     /** {@code y += alpha A x} for the n rows of a CSR matrix (rectangular allowed). */
-    public void csrSpmvAdd(int n, double alpha, DeviceBuffer rp, DeviceBuffer ci, DeviceBuffer v, DeviceBuffer x,
-                           DeviceBuffer y) {
-        launch("solvent_csr_spmv_add", blocks(n), n, alpha, rp, ci, v, x, y);
+    public void csrSpmvAdd(int n, int group, double alpha, DeviceBuffer rp, DeviceBuffer ci, DeviceBuffer v,
+                           DeviceBuffer x, DeviceBuffer y) {
+        launch("solvent_csr_spmv_add", rowBlocks(n, group), n, group, alpha, rp, ci, v, x, y);
     }
 
     /** {@code y += alpha A x} on the stencil. */
@@ -333,9 +377,10 @@ public final class Kernels implements AutoCloseable {
     }
 
     /** The smoother step {@code d = c1 d + c2 dinv (b - A x); xout = x + d} on CSR. */
-    public void csrSmootherStep(int n, DeviceBuffer rp, DeviceBuffer ci, DeviceBuffer v, DeviceBuffer b, DeviceBuffer x,
-                                DeviceBuffer dinv, double c1, double c2, DeviceBuffer d, DeviceBuffer xout) {
-        launch("solvent_csr_smoother_step", blocks(n), n, rp, ci, v, b, x, dinv, c1, c2, d, xout);
+    public void csrSmootherStep(int n, int group, DeviceBuffer rp, DeviceBuffer ci, DeviceBuffer v, DeviceBuffer b,
+                                DeviceBuffer x, DeviceBuffer dinv, double c1, double c2, DeviceBuffer d,
+                                DeviceBuffer xout) {
+        launch("solvent_csr_smoother_step", rowBlocks(n, group), n, group, rp, ci, v, b, x, dinv, c1, c2, d, xout);
     }
 
     /** The smoother step on the stencil. */

@@ -2,6 +2,7 @@ package dev.solvent.cuda.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -211,13 +212,16 @@ class KernelLaunchTest {
         DeviceBuffer x = fake(8);
         DeviceBuffer y = fake(8);
         DeviceBuffer b = fake(8);
-        kernels.csrSpmv(300, rp, ci, v, x, y);
-        kernels.csrSpmvDot(300, rp, ci, v, x, y);
-        kernels.csrResidual(300, rp, ci, v, b, x, y);
-        expect(0, "solvent_csr_spmv", map("n", 300, "rp", rp, "ci", ci, "v", v, "x", x, "y", y));
-        expect(1, "solvent_csr_spmv_dot", map("n", 300, "rp", rp, "ci", ci, "v", v, "p", x, "q", y, "partial", partial));
+        kernels.csrSpmv(300, 1, rp, ci, v, x, y);
+        kernels.csrSpmvDot(300, 4, rp, ci, v, x, y);
+        kernels.csrResidual(300, 32, rp, ci, v, b, x, y);
+        expect(0, "solvent_csr_spmv", map("n", 300, "group", 1, "rp", rp, "ci", ci, "v", v, "x", x, "y", y));
+        expect(1, "solvent_csr_spmv_dot", map("n", 300, "group", 4, "rp", rp, "ci", ci, "v", v, "p", x, "q", y, "partial", partial));
         expectReduce(2, launches.get(1).blocks());
-        expect(3, "solvent_csr_residual", map("n", 300, "rp", rp, "ci", ci, "v", v, "b", b, "x", x, "r", y,
+        assertEquals(2, launches.get(0).blocks(), "ceil(300 / 256) blocks: one lane per row");
+        assertEquals(5, launches.get(1).blocks(), "ceil(300 * 4 / 256) blocks: four lanes per row");
+        assertEquals(MAX_BLOCKS, launches.get(3).blocks(), "300 * 32 lanes: the grid is capped");
+        expect(3, "solvent_csr_residual", map("n", 300, "group", 32, "rp", rp, "ci", ci, "v", v, "b", b, "x", x, "r", y,
                 "partial", partial));
         expectReduce(4, launches.get(3).blocks());
 
@@ -241,6 +245,24 @@ class KernelLaunchTest {
     }
 
     @Test
+    void lanesPerRowFollowTheMeanRowLength() {
+        assertEquals(1, Kernels.rowGroup(1000, 4000), "4 per row: a thread per row");
+        assertEquals(2, Kernels.rowGroup(1000, 4001), "just over 4 per row");
+        assertEquals(2, Kernels.rowGroup(1000, 6980), "7-point rows (fewer at the boundary)");
+        assertEquals(4, Kernels.rowGroup(1000, 12_000), "12 per row: 3 per lane rounds up to 4 lanes");
+        assertEquals(8, Kernels.rowGroup(1000, 26_600), "27-point rows");
+        assertEquals(8, Kernels.rowGroup(1000, 30_000), "AMG level 1 of 3D Poisson, 30 per row");
+        assertEquals(32, Kernels.rowGroup(1000, 92_000), "92 per row");
+        assertEquals(32, Kernels.rowGroup(10, 100_000), "10,000 per row: capped at a warp");
+        assertEquals(1, Kernels.rowGroup(0, 0), "no rows");
+        for (int bad : new int[] {0, 3, 64, -1}) {
+            assertThrows(IllegalArgumentException.class, () -> kernels.csrSpmv(10, bad, fake(8), fake(8), fake(8),
+                    fake(8), fake(8)), "group " + bad);
+        }
+        assertTrue(launches.isEmpty(), "a refused group launches nothing");
+    }
+
+    @Test
     void multigridLaunchersPassTheirArgumentsInKernelOrder() throws IOException {
         DeviceBuffer rp = fake(8);
         DeviceBuffer ci = fake(8);
@@ -250,11 +272,11 @@ class KernelLaunchTest {
         DeviceBuffer b = fake(8);
         DeviceBuffer dinv = fake(8);
         DeviceBuffer d = fake(8);
-        kernels.csrSpmvAdd(700, -0.5, rp, ci, v, x, y);
-        expect(0, "solvent_csr_spmv_add", map("n", 700, "alpha", -0.5, "rp", rp, "ci", ci, "v", v, "x", x, "y", y));
+        kernels.csrSpmvAdd(700, 1, -0.5, rp, ci, v, x, y);
+        expect(0, "solvent_csr_spmv_add", map("n", 700, "group", 1, "alpha", -0.5, "rp", rp, "ci", ci, "v", v, "x", x, "y", y));
         assertEquals(3, launches.get(0).blocks(), "ceil(700 / 256) blocks");
-        kernels.csrSmootherStep(700, rp, ci, v, b, x, dinv, 0.25, 1.5, d, y);
-        expect(1, "solvent_csr_smoother_step", map("n", 700, "rp", rp, "ci", ci, "v", v, "b", b, "x", x, "dinv", dinv,
+        kernels.csrSmootherStep(700, 8, rp, ci, v, b, x, dinv, 0.25, 1.5, d, y);
+        expect(1, "solvent_csr_smoother_step", map("n", 700, "group", 8, "rp", rp, "ci", ci, "v", v, "b", b, "x", x, "dinv", dinv,
                 "c1", 0.25, "c2", 1.5, "d", d, "xout", y));
         kernels.smootherStart(700, b, dinv, 0.0, 2.5, d, y);
         expect(2, "solvent_smoother_start", map("n", 700, "b", b, "dinv", dinv, "c1", 0.0, "c2", 2.5, "d", d, "xout", y));
