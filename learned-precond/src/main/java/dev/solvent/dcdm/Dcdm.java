@@ -236,6 +236,11 @@ public final class Dcdm implements IterativeSolver {
         }
 
         @Override
+        protected boolean needsSymmetricOperator() {
+            return true;
+        }
+
+        @Override
         protected String preconditionerName() {
             return "cnn+" + pcName;
         }

@@ -69,6 +69,11 @@ public final class MultigridSolver implements IterativeSolver {
         }
 
         @Override
+        protected boolean needsSymmetricOperator() {
+            return true;
+        }
+
+        @Override
         protected String preconditionerName() {
             return "none";
         }

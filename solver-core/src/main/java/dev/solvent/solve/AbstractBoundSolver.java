@@ -108,6 +108,63 @@ public abstract class AbstractBoundSolver implements BoundSolver {
      */
     protected abstract Outcome iterate(Vector b, Vector x, double rr, History history);
 
+    /**
+     * Whether this method needs a symmetric operator (CG, the methods built on it, multigrid). When
+     * it does and a solve ends without converging, the operator's symmetry is probed
+     * ({@link #asymmetry}) and, where it fails, named in the result's message: the likeliest cause
+     * of the failure, at the cost of two operator applications paid only then.
+     */
+    protected boolean needsSymmetricOperator() {
+        return false;
+    }
+
+    /** Relative gap {@code |v.Au - u.Av|} above which the operator is called nonsymmetric. */
+    static final double SYMMETRY_TOLERANCE = 1e-8;
+
+    /**
+     * Where the bound operator is not symmetric, a sentence saying so; null where it passes. The
+     * probe: u and v fixed pseudo-random vectors (the same in every solve), symmetric A gives
+     * {@code v.Au = u.Av} up to rounding; a gap above {@link #SYMMETRY_TOLERANCE} times
+     * {@code ||v|| ||Au|| + ||u|| ||Av||} cannot be rounding. A random probe misses an asymmetry only
+     * by chance (a gap that cancels exactly); for a symmetric operator the two dot products differ by
+     * rounding only, far below the tolerance.
+     */
+    String asymmetry() {
+        java.util.Random random = new java.util.Random(0x5e1f_ad70L);
+        double[] hu = new double[n];
+        double[] hv = new double[n];
+        for (int i = 0; i < n; i++) {
+            hu[i] = 2 * random.nextDouble() - 1;
+            hv[i] = 2 * random.nextDouble() - 1;
+        }
+        Vector u = backend.upload(hu);
+        Vector v = backend.upload(hv);
+        Vector au = backend.allocate(n);
+        Vector av = backend.allocate(n);
+        backend.apply(a, u, au);
+        backend.apply(a, v, av);
+        double vau = backend.dot(v, au);
+        double uav = backend.dot(u, av);
+        double scale = Math.sqrt(backend.dot(v, v) * backend.dot(au, au)) + Math.sqrt(backend.dot(u, u) * backend.dot(av, av));
+        double gap = Math.abs(vau - uav);
+        if (!(gap > SYMMETRY_TOLERANCE * scale)) {
+            return null;
+        }
+        return String.format(java.util.Locale.ROOT, "the operator is not symmetric (for two random vectors u, v:"
+                + " v.Au = %.6e but u.Av = %.6e, a gap of %.1e relative to ||v|| ||Au|| + ||u|| ||Av||): %s needs a"
+                + " symmetric positive definite matrix; the stationary solvers (sor, gs) do not, and converge where the"
+                + " matrix is diagonally dominant", vau, uav, gap / scale, solverName);
+    }
+
+    /** Whether a failure with this reason may come from a nonsymmetric operator (not from bad numbers or the caller). */
+    private static boolean mayComeFromAsymmetry(ConvergedReason reason) {
+        return switch (reason) {
+            case DIVERGED_MAX_ITERATIONS, DIVERGED_INDEFINITE_MATRIX, DIVERGED_INDEFINITE_PRECONDITIONER,
+                 DIVERGED_DTOL, DIVERGED_BREAKDOWN, DIVERGED_STAGNATION -> true;
+            default -> false;
+        };
+    }
+
     /** Called at the start of every solve, inside the one-thread guard (resets per-solve counters). */
     protected void onSolveStart() {
     }
@@ -395,8 +452,15 @@ public abstract class AbstractBoundSolver implements BoundSolver {
             }
             trueResidual = Math.max(trueResidual, returned);
         }
+        String message = outcome.message();
+        if (needsSymmetricOperator() && mayComeFromAsymmetry(outcome.reason())) {
+            String asymmetry = asymmetry();
+            if (asymmetry != null) {
+                message = message.isEmpty() ? asymmetry : message + "; " + asymmetry;
+            }
+        }
         return result(outcome.reason(), outcome.iterations(), Math.scalb(trueResidual, -e), Math.scalb(bNorm, -e),
-                history, start, outcome.message());
+                history, start, message);
     }
 
     /** {@code v = 2^e v}, in steps whose factors are normal doubles (e may exceed the exponent range). */

@@ -111,6 +111,11 @@ public final class ConjugateGradient implements IterativeSolver {
         }
 
         @Override
+        protected boolean needsSymmetricOperator() {
+            return true;
+        }
+
+        @Override
         protected String preconditionerName() {
             return preconditioner.name();
         }
