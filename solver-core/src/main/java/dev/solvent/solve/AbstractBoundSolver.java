@@ -38,6 +38,8 @@ public abstract class AbstractBoundSolver implements BoundSolver {
 
     /** The smallest relative fall of the best residual norm that counts as progress over a stagnation window. */
     static final double STAGNATION_PROGRESS = 1e-3;
+    /** Relative gap {@code |v.Au - u.Av|} above which the operator is called nonsymmetric ({@link #asymmetry}). */
+    static final double SYMMETRY_TOLERANCE = 1e-8;
 
     protected final String solverName;
     protected final SolverOptions options;
@@ -117,9 +119,6 @@ public abstract class AbstractBoundSolver implements BoundSolver {
     protected boolean needsSymmetricOperator() {
         return false;
     }
-
-    /** Relative gap {@code |v.Au - u.Av|} above which the operator is called nonsymmetric. */
-    static final double SYMMETRY_TOLERANCE = 1e-8;
 
     /**
      * Where the bound operator is not symmetric, a sentence saying so; null where it passes. The
@@ -454,7 +453,14 @@ public abstract class AbstractBoundSolver implements BoundSolver {
         }
         String message = outcome.message();
         if (needsSymmetricOperator() && mayComeFromAsymmetry(outcome.reason())) {
-            String asymmetry = asymmetry();
+            String asymmetry;
+            try {
+                asymmetry = asymmetry();
+            } catch (RuntimeException probeFailed) {
+                // A diagnosis, not the answer: a probe that cannot run (no device memory left for its
+                // four vectors) leaves the result as it is.
+                asymmetry = null;
+            }
             if (asymmetry != null) {
                 message = message.isEmpty() ? asymmetry : message + "; " + asymmetry;
             }
