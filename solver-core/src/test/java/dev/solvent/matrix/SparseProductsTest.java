@@ -202,6 +202,72 @@ class SparseProductsTest {
         }
     }
 
+    /**
+     * A B with at most one entry in each row of B (a tentative prolongator) takes a two-pass path
+     * of its own; it must give the general product bit for bit. The general one is reached by
+     * padding: B with one more row holding two entries, A with one more column holding none, so
+     * the padded product is A B and its B is not of the one-entry kind.
+     */
+    @Test
+    void oneEntryPerRowProductsAreTheGeneralProductBitForBit() {
+        Random rnd = new Random(53);
+        int n = 4000;
+        int k = 3000;
+        int m = 400;
+        CooBuilder ab = CsrMatrix.builder(n, k + 1);
+        for (int i = 0; i < n; i++) {
+            // Mostly short rows, some long ones (more entries than columns of B's image), explicit zeros.
+            int len = i % 97 == 0 ? 900 : 1 + rnd.nextInt(12);
+            for (int q = 0; q < len; q++) {
+                ab.add(i, rnd.nextInt(k), rnd.nextInt(5) == 0 ? 0.0 : rnd.nextGaussian());
+            }
+        }
+        CsrMatrix aPadded = ab.build();
+        CsrMatrix a = CsrMatrix.of(n, k, aPadded.rowPtr(), aPadded.colIdx(), aPadded.values());
+        int[] brp = new int[k + 2];
+        int[] bci = new int[k + 2];
+        double[] bv = new double[k + 2];
+        int e = 0;
+        for (int i = 0; i < k; i++) {
+            if (rnd.nextInt(6) != 0) {   // some rows of B empty (unknowns outside every aggregate)
+                bci[e] = rnd.nextInt(m);
+                bv[e++] = rnd.nextGaussian();
+            }
+            brp[i + 1] = e;
+        }
+        bci[e] = 0;
+        bv[e++] = 1.0;
+        bci[e] = 1;
+        bv[e++] = 1.0;
+        brp[k + 1] = e;
+        CsrMatrix bPadded = CsrMatrix.of(k + 1, m, brp, java.util.Arrays.copyOf(bci, e), java.util.Arrays.copyOf(bv, e));
+        CsrMatrix b = CsrMatrix.of(k, m, java.util.Arrays.copyOf(brp, k + 1), java.util.Arrays.copyOf(bci, brp[k]),
+                java.util.Arrays.copyOf(bv, brp[k]));
+        boolean[] rows = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            rows[i] = rnd.nextInt(3) != 0;
+        }
+        CsrMatrix general;
+        CsrMatrix generalSome;
+        try (ParallelRows one = new ParallelRows(1)) {
+            general = SparseProducts.multiply(aPadded, bPadded, one);
+            generalSome = SparseProducts.multiply(aPadded, bPadded, rows, one);
+        }
+        assertTrue(general.nnz() > n, "the test's product has entries");
+        for (int threads : new int[] {1, 2, 3}) {
+            try (ParallelRows par = new ParallelRows(threads)) {
+                CsrMatrix c = SparseProducts.multiply(a, b, par);
+                CsrMatrix.of(c.rows(), c.cols(), c.rowPtr(), c.colIdx(), c.values());   // valid: sorted, no duplicates
+                assertEquals(general, c, threads + " threads");
+                CsrMatrix some = SparseProducts.multiply(a, b, rows, par);
+                assertEquals(generalSome, some, "flagged rows, " + threads + " threads");
+                CsrMatrix b2 = b.withValues(gaussian(rnd, b.nnz()));
+                assertEquals(SparseProducts.multiply(a, b2, rows, par), SparseProducts.multiplyNumeric(a, b2, some, rows, par),
+                        "numeric on the pattern, " + threads + " threads");
+            }
+        }
+    }
+
     private static double[] gaussian(Random rnd, int n) {
         double[] x = new double[n];
         for (int k = 0; k < n; k++) {
