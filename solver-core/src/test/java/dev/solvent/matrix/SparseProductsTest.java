@@ -252,67 +252,6 @@ class SparseProductsTest {
     }
 
     /**
-     * Rows whose reach spans more than a million fine unknowns: unknowns 0 and 5 are coupled to the
-     * last one, outside every aggregate, so the window narrows to the unknowns with a prolongator
-     * row (for coarse row 1 to six of them); unknown 1 is coupled to the last aggregated one, so
-     * coarse row 0 needs a window of the whole range. All give the two products.
-     */
-    @Test
-    void galerkinRowsWhoseReachSpansMillionsOfUnknownsAreTheTwoProducts() {
-        int fine = (1 << 20) + 30;
-        int last = fine - 1;
-        int lastAggregated = fine - 10;
-        int[][] couplings = new int[fine][];
-        for (int i = 0; i < fine; i++) {
-            java.util.TreeSet<Integer> row = new java.util.TreeSet<>(java.util.List.of(i));
-            if (i > 0) {
-                row.add(i - 1);
-            }
-            if (i < last) {
-                row.add(i + 1);
-            }
-            couplings[i] = row.stream().mapToInt(Integer::intValue).toArray();
-        }
-        couplings[0] = new int[] {0, 1, last};
-        couplings[5] = new int[] {4, 5, 6, last};   // coarse row 1 reaches only 2 to 7 and the unaggregated last one
-        couplings[last] = new int[] {0, 5, last - 1, last};
-        couplings[1] = new int[] {0, 1, 2, lastAggregated};
-        couplings[lastAggregated] = new int[] {1, lastAggregated - 1, lastAggregated, lastAggregated + 1};
-        int[] rp = new int[fine + 1];
-        for (int i = 0; i < fine; i++) {
-            rp[i + 1] = rp[i] + couplings[i].length;
-        }
-        int[] ci = new int[rp[fine]];
-        double[] v = new double[rp[fine]];
-        for (int i = 0; i < fine; i++) {
-            for (int q = 0; q < couplings[i].length; q++) {
-                ci[rp[i] + q] = couplings[i][q];
-                v[rp[i] + q] = couplings[i][q] == i ? 4 : -1;
-            }
-        }
-        CsrMatrix a = CsrMatrix.of(fine, fine, rp, ci, v);
-        int coarse = lastAggregated / 3 + 1;
-        int[] prp = new int[fine + 1];
-        for (int i = 0; i < fine; i++) {
-            prp[i + 1] = prp[i] + (i <= lastAggregated ? 1 : 0);   // the last unknowns outside every aggregate
-        }
-        int[] pci = new int[prp[fine]];
-        double[] pv = new double[prp[fine]];
-        for (int i = 0; i <= lastAggregated; i++) {
-            pci[i] = i / 3;
-            pv[i] = 1.0 + (i % 5);
-        }
-        CsrMatrix p = CsrMatrix.of(fine, coarse, prp, pci, pv);
-        try (ParallelRows par = new ParallelRows(2)) {
-            CsrMatrix r = SparseProducts.transpose(p, par).transpose();
-            CsrMatrix c = SparseProducts.galerkin(r, a, p, par);
-            assertEquals(SparseProducts.multiply(r, SparseProducts.multiply(a, p, par), par), c);
-            assertTrue(c.get(0, coarse - 1) != 0.0, "the far aggregated coupling reaches the coarse level");
-            assertEquals(c, SparseProducts.galerkinNumeric(r, a, p, SparseProducts.Pattern.of(c), par));
-        }
-    }
-
-    /**
      * A B with at most one entry in each row of B (a tentative prolongator) takes a two-pass path
      * of its own; it must give the general product bit for bit. The general one is reached by
      * padding: B with one more row holding two entries, A with one more column holding none, so
