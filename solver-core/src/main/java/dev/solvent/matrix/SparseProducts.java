@@ -187,7 +187,10 @@ public final class SparseProducts {
         requireChain(r, a, p);
         int n = r.rows();
         int m = p.cols();
-        Blocks blocks = new Blocks(n);
+        int blocks = (n + BLOCK - 1) / BLOCK;
+        int[][] blockPtr = new int[blocks][];
+        int[][] blockCols = new int[blocks][];
+        double[][] blockValues = new double[blocks][];
         TripleScratch[] scratch = new TripleScratch[par.threads()];
         par.forEach(n, BLOCK, (w, lo, hi) -> {
             TripleScratch sc = scratch[w] == null ? (scratch[w] = new TripleScratch(m)) : scratch[w];
@@ -198,54 +201,21 @@ public final class SparseProducts {
                 pos = sc.coarseRow(i, fine, p, pos);
                 ptr[i - lo + 1] = pos;
             }
-            blocks.keep(lo, ptr, sc.cols, sc.values);
+            int blk = lo / BLOCK;
+            blockPtr[blk] = ptr;
+            blockCols[blk] = Arrays.copyOf(sc.cols, pos);
+            blockValues[blk] = Arrays.copyOf(sc.values, pos);
         });
-        if (blocks.entries() > Integer.MAX_VALUE - 8) {
+        long total = 0;
+        for (int[] ptr : blockPtr) {
+            total += ptr[ptr.length - 1];
+        }
+        if (total > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("the Galerkin product of a " + r.rows() + " x " + r.cols() + ", a "
                     + a.rows() + " x " + a.cols() + " and a " + p.rows() + " x " + p.cols()
                     + " matrix has more than 2^31 - 1 stored entries");
         }
-        return blocks.rows(m).concatenated(par);
-    }
-
-    /**
-     * The rows of a product as its workers made them, one block of {@link #BLOCK} rows each: row
-     * pointers from 0 and the block's columns and values copied out of the worker's buffers.
-     */
-    private static final class Blocks {
-        final int[][] ptr;
-        final int[][] cols;
-        final double[][] values;
-        final int n;
-
-        Blocks(int n) {
-            this.n = n;
-            int count = (n + BLOCK - 1) / BLOCK;
-            ptr = new int[count][];
-            cols = new int[count][];
-            values = new double[count][];
-        }
-
-        /** Keeps the block starting at row {@code lo}: its row pointers and the first ptr[last] entries of the buffers. */
-        void keep(int lo, int[] blockPtr, int[] colBuffer, double[] valueBuffer) {
-            int blk = lo / BLOCK;
-            int end = blockPtr[blockPtr.length - 1];
-            ptr[blk] = blockPtr;
-            cols[blk] = Arrays.copyOf(colBuffer, end);
-            values[blk] = Arrays.copyOf(valueBuffer, end);
-        }
-
-        long entries() {
-            long total = 0;
-            for (int[] p : ptr) {
-                total += p[p.length - 1];
-            }
-            return total;
-        }
-
-        Rows rows(int columns) {
-            return new Rows(n, columns, BLOCK_SHIFT, ptr, cols, values);
-        }
+        return new Rows(n, m, BLOCK_SHIFT, blockPtr, blockCols, blockValues).concatenated(par);
     }
 
     /**
@@ -475,8 +445,12 @@ public final class SparseProducts {
         int[] arp = a.rowPtr();
         int[] aci = a.colIdx();
         double[] av = a.values();
-        Blocks blocks = new Blocks(n);
-        Scratch[] scratch = new Scratch[par.threads()];
+        int threads = par.threads();
+        int blocks = (n + BLOCK - 1) / BLOCK;
+        int[][] blockPtr = new int[blocks][];
+        int[][] blockCols = new int[blocks][];
+        double[][] blockValues = new double[blocks][];
+        Scratch[] scratch = new Scratch[threads];
         par.forEach(n, BLOCK, (w, lo, hi) -> {
             Scratch sc = scratch[w] == null ? (scratch[w] = new Scratch(m)) : scratch[w];
             int[] ptr = new int[hi - lo + 1];
@@ -487,12 +461,19 @@ public final class SparseProducts {
                 }
                 ptr[i - lo + 1] = pos;
             }
-            blocks.keep(lo, ptr, sc.cols, sc.values);
+            int blk = lo / BLOCK;
+            blockPtr[blk] = ptr;
+            blockCols[blk] = Arrays.copyOf(sc.cols, pos);
+            blockValues[blk] = Arrays.copyOf(sc.values, pos);
         });
-        if (blocks.entries() > Integer.MAX_VALUE - 8) {
+        long total = 0;
+        for (int[] ptr : blockPtr) {
+            total += ptr[ptr.length - 1];
+        }
+        if (total > Integer.MAX_VALUE - 8) {
             throw tooManyEntries(a, b.rows, b.cols);
         }
-        return blocks.rows(m);
+        return new Rows(n, m, BLOCK_SHIFT, blockPtr, blockCols, blockValues);
     }
 
     private static IllegalArgumentException tooManyEntries(CsrMatrix a, int bRows, int bCols) {
