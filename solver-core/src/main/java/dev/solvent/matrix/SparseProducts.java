@@ -17,12 +17,10 @@ import java.util.Arrays;
  * Where B has at most one entry per row (a tentative prolongator), the product is written straight
  * into place in two passes instead, summed in the same order.
  *
- * <p>{@link #galerkin} forms {@code R A P} a coarse row at a time, {@code (r_I A) P}, and never
- * holds the middle product {@code A P}: on the 3D Laplacian A P has about nine entries per fine
- * row, which made it the largest array of a multigrid setup (227 MB at 128^3), and a re-setup
- * kept its pattern. The arithmetic is the same as {@code R (A P)}'s and so, within the noise,
- * was the time; a 128^3 AMG setup allocates 1046 MB instead of 1326, keeps 619 MB instead of
- * 719, and runs in an 800 MB heap where it needed 950.
+ * <p>{@link #galerkin} forms {@code R (A P)} and keeps the middle product {@code A P} as the blocks
+ * its threads built, never copied into one array: on the 3D Laplacian A P has about nine entries
+ * per fine row, the largest array of a multigrid setup, and a copy would double the fresh memory
+ * the setup touches (each first touch of a page costs a fault).
  */
 public final class SparseProducts {
 
@@ -168,246 +166,76 @@ public final class SparseProducts {
     }
 
     /**
-     * {@code C = R A P}, a Galerkin coarse operator ({@code R = P^T} in multigrid), one row of C at
-     * a time without forming {@code A P} (see the class comment): for coarse row I,
-     * <pre>
-     *   w = r_I A
-     *   c_I = w P
-     * </pre>
-     * each sum in a fixed order (R's row I and A's rows in storage order for w, w's unknowns in the
-     * order they were first reached, each row of P in storage order for c_I), every row of C by
-     * one thread, so the result is the same bit for bit for any thread count. Entries that cancel
-     * to zero are kept: the pattern depends on the patterns of R, A and P only, which is what
-     * {@link #galerkinNumeric} refills.
-     *
-     * @throws IllegalArgumentException if the dimensions do not chain or C would have more than
-     *                                  {@code 2^31 - 1} stored entries
+     * {@code C = R (A P)} for a Galerkin coarse operator ({@code R = P^T} in multigrid), with
+     * {@code A P} held in blocks (see the class comment); the same bit for bit as
+     * {@code multiply(r, multiply(a, p))}. The result keeps the pattern of {@code A P} (its
+     * blocks' row pointers and columns, not its values) for {@link #galerkinNumeric}.
      */
-    public static CsrMatrix galerkin(CsrMatrix r, CsrMatrix a, CsrMatrix p, ParallelRows par) {
-        requireChain(r, a, p);
-        int n = r.rows();
-        int m = p.cols();
-        int blocks = (n + BLOCK - 1) / BLOCK;
-        int[][] blockPtr = new int[blocks][];
-        int[][] blockCols = new int[blocks][];
-        double[][] blockValues = new double[blocks][];
-        TripleScratch[] scratch = new TripleScratch[par.threads()];
-        par.forEach(n, BLOCK, (w, lo, hi) -> {
-            TripleScratch sc = scratch[w] == null ? (scratch[w] = new TripleScratch(m)) : scratch[w];
-            int[] ptr = new int[hi - lo + 1];
-            int pos = 0;
-            for (int i = lo; i < hi; i++) {
-                int fine = sc.weights(i, r, a, p);
-                pos = sc.coarseRow(i, fine, p, pos);
-                ptr[i - lo + 1] = pos;
+    public static Galerkin galerkin(CsrMatrix r, CsrMatrix a, CsrMatrix p, ParallelRows par) {
+        Rows ap = multiplyInBlocks(a, Rows.of(p), null, par);
+        CsrMatrix c = multiplyInBlocks(r, ap, null, par).concatenated(par);
+        return new Galerkin(c, new MiddlePattern(ap.withoutValues()));
+    }
+
+    /**
+     * A Galerkin product and the pattern of its middle product {@code A P}, what a numeric
+     * re-computation on new values of the same patterns keeps.
+     */
+    public record Galerkin(CsrMatrix coarse, MiddlePattern middle) {
+    }
+
+    /** The pattern of the middle product {@code A P} of a {@link #galerkin}, held in its blocks. */
+    public static final class MiddlePattern {
+        private final Rows rows;
+
+        private MiddlePattern(Rows rows) {
+            this.rows = rows;
+        }
+
+        /** Stored entries. */
+        public long nonzeros() {
+            long n = 0;
+            for (int[] idx : rows.idx) {
+                n += idx.length;
             }
+            return n;
+        }
+    }
+
+    /**
+     * {@link #galerkin} on new values of the same patterns: the middle product numerically on
+     * {@code middle}, the result on {@code coarse}, each summed in the same order as
+     * {@link #galerkin}, so the two agree bit for bit.
+     */
+    public static CsrMatrix galerkinNumeric(CsrMatrix r, CsrMatrix a, CsrMatrix p, MiddlePattern middle, Pattern coarse,
+                                            ParallelRows par) {
+        Rows ap = multiplyNumericInBlocks(a, Rows.of(p), middle.rows, par);
+        return multiplyNumeric(r, ap, coarse, null, par);
+    }
+
+    /** {@code A B} on the blocked pattern of a {@link #multiplyInBlocks} of matrices with these patterns. */
+    private static Rows multiplyNumericInBlocks(CsrMatrix a, Rows b, Rows pattern, ParallelRows par) {
+        if (a.cols() != b.rows || pattern.rows != a.rows() || pattern.cols != b.cols || pattern.shift != BLOCK_SHIFT) {
+            throw new IllegalArgumentException("pattern " + pattern.rows + " x " + pattern.cols
+                    + " does not fit the product of " + a.rows() + " x " + a.cols() + " and " + b.rows + " x " + b.cols);
+        }
+        int[] arp = a.rowPtr();
+        int[] aci = a.colIdx();
+        double[] av = a.values();
+        double[][] values = new double[pattern.idx.length][];
+        int[][] positions = new int[par.threads()][];
+        par.forEach(a.rows(), BLOCK, (w, lo, hi) -> {
+            int[] pos = positions[w] == null ? (positions[w] = new int[b.cols]) : positions[w];
             int blk = lo / BLOCK;
-            blockPtr[blk] = ptr;
-            blockCols[blk] = Arrays.copyOf(sc.cols, pos);
-            blockValues[blk] = Arrays.copyOf(sc.values, pos);
-        });
-        long total = 0;
-        for (int[] ptr : blockPtr) {
-            total += ptr[ptr.length - 1];
-        }
-        if (total > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("the Galerkin product of a " + r.rows() + " x " + r.cols() + ", a "
-                    + a.rows() + " x " + a.cols() + " and a " + p.rows() + " x " + p.cols()
-                    + " matrix has more than 2^31 - 1 stored entries");
-        }
-        return new Rows(n, m, BLOCK_SHIFT, blockPtr, blockCols, blockValues).concatenated(par);
-    }
-
-    /**
-     * {@link #galerkin} on new values of the same patterns, on the pattern {@code coarse} it
-     * returned, each entry summed in the same order, so the two agree bit for bit.
-     *
-     * @throws IllegalArgumentException if the dimensions do not chain or the pattern does not fit
-     */
-    public static CsrMatrix galerkinNumeric(CsrMatrix r, CsrMatrix a, CsrMatrix p, Pattern coarse, ParallelRows par) {
-        requireChain(r, a, p);
-        if (coarse.rows() != r.rows() || coarse.cols() != p.cols()) {
-            throw new IllegalArgumentException("pattern " + coarse.rows() + " x " + coarse.cols()
-                    + " does not fit the Galerkin product " + r.rows() + " x " + p.cols());
-        }
-        int m = p.cols();
-        int[] crp = coarse.rowPtr();
-        int[] cci = coarse.colIdx();
-        double[] cv = new double[cci.length];
-        int[] pci = p.colIdx();
-        int[] prp = p.rowPtr();
-        double[] pv = p.values();
-        TripleScratch[] scratch = new TripleScratch[par.threads()];
-        par.forEach(r.rows(), BLOCK, (w, lo, hi) -> {
-            TripleScratch sc = scratch[w] == null ? (scratch[w] = new TripleScratch(m)) : scratch[w];
-            int[] position = sc.mark;
+            int[] cp = pattern.ptr[blk];
+            int[] cc = pattern.idx[blk];
+            double[] cv = new double[cc.length];
             for (int i = lo; i < hi; i++) {
-                int fine = sc.weights(i, r, a, p);
-                for (int q = crp[i]; q < crp[i + 1]; q++) {
-                    position[cci[q]] = q;
-                }
-                for (int t = 0; t < fine; t++) {
-                    double wf = sc.takeWeight(t);
-                    int f = sc.fineList[t];
-                    for (int q = prp[f]; q < prp[f + 1]; q++) {
-                        cv[position[pci[q]]] += wf * pv[q];
-                    }
-                }
+                rowOnPattern(i, arp, aci, av, b, cp, cc, cv, i - lo, pos);
             }
+            values[blk] = cv;
         });
-        return new CsrMatrix(coarse.rows(), coarse.cols(), crp, cci, cv, true);
-    }
-
-    private static void requireChain(CsrMatrix r, CsrMatrix a, CsrMatrix p) {
-        if (r.cols() != a.rows() || a.cols() != p.rows()) {
-            throw new IllegalArgumentException("cannot form R A P from a " + r.rows() + " x " + r.cols() + ", a " + a.rows()
-                    + " x " + a.cols() + " and a " + p.rows() + " x " + p.cols() + " matrix");
-        }
-    }
-
-    /**
-     * One thread's work space for {@link #galerkin}: the fine weights {@code w = r_I A} in a dense
-     * window over the fine unknowns the row reaches (from the smallest to the largest of them: a
-     * few planes of a grid when the aggregates are numbered in order, so the window stays small
-     * however large the matrix), with a mark per window slot, and for the coarse row an
-     * accumulator and a mark per coarse unknown and a row buffer. The marks hold the number of the
-     * row that set them (plus one), so nothing is cleared between rows.
-     */
-    private static final class TripleScratch {
-        /** Most slots of a window before the fine unknowns without a row of P are left out of it. */
-        static final int WINDOW_LIMIT = 1 << 20;
-        double[] weight = new double[0];
-        int[] weightMark = new int[0];
-        int[] fineList = new int[0];
-        int base;
-        final double[] acc;
-        final int[] mark;
-        int[] cols = new int[1 << 14];
-        double[] values = new double[1 << 14];
-
-        TripleScratch(int coarseColumns) {
-            acc = new double[coarseColumns];
-            mark = new int[coarseColumns];
-        }
-
-        /**
-         * {@code w = r_I A} over the fine unknowns whose row of P has entries; returns how many
-         * there are, listed in {@link #fineList} in the order first reached. The window runs from
-         * the first to the last column of the rows of A that row I reaches (A's rows are sorted,
-         * so two reads per row); a row whose window would exceed {@link #WINDOW_LIMIT} slots (a
-         * fine unknown coupled to others far away, such as a global constraint outside every
-         * aggregate) narrows it to the unknowns that have a row of P, reading P's row pointers for
-         * every entry. Unknowns without a row of P add nothing to C either way.
-         */
-        int weights(int row, CsrMatrix r, CsrMatrix a, CsrMatrix p) {
-            int[] rrp = r.rowPtr();
-            int[] rci = r.colIdx();
-            double[] rv = r.values();
-            int[] arp = a.rowPtr();
-            int[] aci = a.colIdx();
-            double[] av = a.values();
-            int[] prp = p.rowPtr();
-            int lo = Integer.MAX_VALUE;
-            int hi = -1;
-            for (int q = rrp[row]; q < rrp[row + 1]; q++) {
-                int i = rci[q];
-                if (arp[i] < arp[i + 1]) {
-                    lo = Math.min(lo, aci[arp[i]]);
-                    hi = Math.max(hi, aci[arp[i + 1] - 1]);
-                }
-            }
-            boolean narrow = hi >= 0 && hi - lo >= WINDOW_LIMIT;
-            if (narrow) {
-                lo = Integer.MAX_VALUE;
-                hi = -1;
-                for (int q = rrp[row]; q < rrp[row + 1]; q++) {
-                    int i = rci[q];
-                    for (int k = arp[i]; k < arp[i + 1]; k++) {
-                        int f = aci[k];
-                        if (prp[f] < prp[f + 1]) {
-                            lo = Math.min(lo, f);
-                            hi = Math.max(hi, f);
-                        }
-                    }
-                }
-            }
-            if (hi < 0) {
-                return 0;
-            }
-            int span = hi - lo + 1;
-            if (span > weight.length) {
-                int size = (int) Math.min(a.cols(), Math.max(span, 2L * weight.length));
-                weight = new double[size];
-                weightMark = new int[size];
-                fineList = new int[size];
-            }
-            base = lo;
-            int stamp = row + 1;
-            int count = 0;
-            for (int q = rrp[row]; q < rrp[row + 1]; q++) {
-                int i = rci[q];
-                double ri = rv[q];
-                for (int k = arp[i]; k < arp[i + 1]; k++) {
-                    int f = aci[k];
-                    if (narrow && prp[f] == prp[f + 1]) {
-                        continue;
-                    }
-                    int x = f - lo;
-                    if (weightMark[x] != stamp) {
-                        weightMark[x] = stamp;
-                        fineList[count++] = f;
-                    }
-                    weight[x] += ri * av[k];
-                }
-            }
-            return count;
-        }
-
-        /** The weight of the t-th listed fine unknown, its slot cleared for the next row. */
-        double takeWeight(int t) {
-            int x = fineList[t] - base;
-            double wf = weight[x];
-            weight[x] = 0.0;
-            return wf;
-        }
-
-        /** Row I of C = w P appended at {@code pos}, columns sorted; returns the end of the row. */
-        int coarseRow(int row, int fine, CsrMatrix p, int pos) {
-            int[] prp = p.rowPtr();
-            int[] pci = p.colIdx();
-            double[] pv = p.values();
-            int bound = 0;
-            for (int t = 0; t < fine; t++) {
-                int f = fineList[t];
-                bound += prp[f + 1] - prp[f];
-            }
-            if (pos + bound > cols.length) {
-                int size = Math.max(pos + bound, 2 * cols.length);
-                cols = Arrays.copyOf(cols, size);
-                values = Arrays.copyOf(values, size);
-            }
-            int stamp = row + 1;
-            int start = pos;
-            for (int t = 0; t < fine; t++) {
-                double wf = takeWeight(t);
-                int f = fineList[t];
-                for (int q = prp[f]; q < prp[f + 1]; q++) {
-                    int j = pci[q];
-                    if (mark[j] != stamp) {
-                        mark[j] = stamp;
-                        cols[pos++] = j;
-                    }
-                    acc[j] += wf * pv[q];
-                }
-            }
-            sortSmall(cols, start, pos);
-            for (int q = start; q < pos; q++) {
-                int j = cols[q];
-                values[q] = acc[j];
-                acc[j] = 0.0;
-            }
-            return pos;
-        }
+        return new Rows(pattern.rows, pattern.cols, pattern.shift, pattern.ptr, pattern.idx, values);
     }
 
     /**
@@ -487,6 +315,10 @@ public final class SparseProducts {
      * CSR matrix is the one block of shift 31.
      */
     private record Rows(int rows, int cols, int shift, int[][] ptr, int[][] idx, double[][] val) {
+
+        Rows withoutValues() {
+            return new Rows(rows, cols, shift, ptr, idx, null);
+        }
 
         static Rows of(CsrMatrix m) {
             return new Rows(m.rows(), m.cols(), 31, new int[][] {m.rowPtr()}, new int[][] {m.colIdx()},

@@ -17,8 +17,8 @@ import java.util.Map;
  *   <li>the tentative prolongator T from the near null space ({@link TentativeProlongator});</li>
  *   <li>{@code rho ~ rho(D^-1 A)} by Lanczos ({@link SpectralRadius}) and the smoothed
  *       prolongator {@code P = (I - omega D^-1 A) T}, {@code omega = damping / rho};</li>
- *   <li>the restriction {@code R = P^T} and the Galerkin operator {@code A_c = R A P}
- *       ({@link SparseProducts#galerkin}, a row of {@code (r_I A) P} at a time, row-parallel);</li>
+ *   <li>the restriction {@code R = P^T} and the Galerkin operator {@code A_c = R (A P)}
+ *       ({@link SparseProducts#galerkin}, row-parallel, A P held in blocks);</li>
  * </ol>
  * until a level has at most {@code coarseSize} rows, the level limit is reached, or aggregation
  * stops reducing the size. The coarsest level is factored densely ({@link CoarseSolver}); one
@@ -33,7 +33,8 @@ import java.util.Map;
  * and the cycle project it out ({@link #fineNullBasis}).
  *
  * <p><b>Re-setup</b> ({@link #resetup}) takes new values on the same pattern, keeps the aggregates,
- * T and the patterns of P, R and the coarse operators, and recomputes everything numeric.
+ * T and the patterns of P, R, A P and the coarse operators (the pattern of A P, about 9 integers
+ * per fine row on the 3D Laplacian, is the memory this costs), and recomputes everything numeric.
  */
 final class Hierarchy {
 
@@ -57,6 +58,8 @@ final class Hierarchy {
         CsrMatrix tentative;
         CsrMatrix p;
         SparseProducts.Transposed r;
+        /** The pattern of A P, kept so that a re-setup recomputes only its values. */
+        SparseProducts.MiddlePattern apPattern;
 
         CsrMatrix restriction() {
             return r.transpose();
@@ -457,12 +460,18 @@ final class Hierarchy {
         return at;
     }
 
-    /** {@code A_c = R A P} ({@link SparseProducts#galerkin}), numerically on {@code pattern} when given. */
+    /** {@code A_c = R (A P)} ({@link SparseProducts#galerkin}), numerically on {@code pattern} when given. */
     private CsrMatrix galerkin(Level level, ParallelRows par, CsrMatrix pattern) {
         long t0 = System.nanoTime();
         CsrMatrix r = level.restriction();
-        CsrMatrix ac = pattern == null ? SparseProducts.galerkin(r, level.a, level.p, par)
-                : SparseProducts.galerkinNumeric(r, level.a, level.p, SparseProducts.Pattern.of(pattern), par);
+        CsrMatrix ac;
+        if (pattern == null) {
+            SparseProducts.Galerkin g = SparseProducts.galerkin(r, level.a, level.p, par);
+            ac = g.coarse();
+            level.apPattern = g.middle();
+        } else {
+            ac = SparseProducts.galerkinNumeric(r, level.a, level.p, level.apPattern, SparseProducts.Pattern.of(pattern), par);
+        }
         add("galerkin", System.nanoTime() - t0);
         return ac;
     }
